@@ -1,0 +1,68 @@
+/**
+ * The error codes of the HTTP contract. Services raise `DomainError` with one of them;
+ * the gateway's exception filter turns it into the status and envelope of API.md.
+ */
+export const ErrorCode = {
+  InvalidRequest: 'invalid_request',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  IdempotencyKeyReused: 'idempotency_key_reused',
+  Gone: 'gone',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  UrlFetchFailed: 'url_fetch_failed',
+  UsageExceeded: 'usage_exceeded',
+  RateLimited: 'rate_limited',
+  Unavailable: 'unavailable',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  idempotency_key_reused: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  url_fetch_failed: 422,
+  usage_exceeded: 429,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The serialisable shape of an error, as it crosses the broker in an RPC reply. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static isBody(value: unknown): value is ErrorBody {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as ErrorBody).code === 'string' &&
+      (value as ErrorBody).code in HTTP_STATUS_OF &&
+      typeof (value as ErrorBody).message === 'string'
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Event names on the bus. They are routing keys on the topic exchange and durable
+ * bindings of consumer queues: never rename one, add a new one instead.
+ */
+export const EventName = {
+  SessionCreated: 'session.created',
+  SessionOpened: 'session.opened',
+  SessionClosed: 'session.closed',
+  SessionExpired: 'session.expired',
+  DocumentPurged: 'document.purged',
+} as const;
+export type EventName = (typeof EventName)[keyof typeof EventName];
+
+const uuid = z.uuid();
+const isoTime = z.iso.datetime();
+
+export const userSchema = z.object({
+  id: z.string().max(255).optional(),
+  display_name: z.string().max(255).optional(),
+});
+export type SessionUser = z.infer<typeof userSchema>;
+
+export const callbackSchema = z.object({
+  save_url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string().max(256), z.string().max(4096)).optional(),
+  retries: z.number().int().min(0).max(20).optional(),
+  timeout_ms: z.number().int().min(100).max(120_000).optional(),
+});
+export type SaveCallback = z.infer<typeof callbackSchema>;
+
+export const sessionModeSchema = z.enum(['edit', 'view']);
+export type SessionMode = z.infer<typeof sessionModeSchema>;
+
+/** `open` uploads a document with its first session; `join` opens another session on it. */
+export const openKindSchema = z.enum(['open', 'join']);
+export type OpenKind = z.infer<typeof openKindSchema>;
+
+/**
+ * The one event of the open path. Its id is the session id, and it carries everything
+ * its consumers need, so that neither the session nor the metering service has to ask
+ * anyone before it can commit.
+ */
+export const sessionCreatedSchema = z.object({
+  eventId: uuid,
+  occurredAt: isoTime,
+  tenantId: uuid,
+  kind: openKindSchema,
+  session: z.object({
+    sessionId: uuid,
+    tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+    mode: sessionModeSchema,
+    user: userSchema.nullable(),
+    expiresAt: isoTime,
+    callback: callbackSchema.nullable(),
+  }),
+  document: z.object({
+    documentId: uuid,
+    name: z.string().max(255),
+    externalId: z.string().max(255).nullable(),
+    contentType: z.string().max(255),
+    sizeBytes: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+  }),
+});
+export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
+
+export const closeReasonSchema = z.enum(['closed_by_user', 'idle_timeout', 'deleted_by_api', 'document_deleted', 'expired']);
+export type CloseReason = z.infer<typeof closeReasonSchema>;
+
+/** Emitted after a session reached a final status (closed or expired). */
+export const sessionEndedSchema = z.object({
+  eventId: uuid,
+  occurredAt: isoTime,
+  tenantId: uuid,
+  sessionId: uuid,
+  documentId: uuid,
+  status: z.enum(['closed', 'expired']),
+  reason: closeReasonSchema,
+});
+export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+
+/** Emitted after a document's content was removed from the blob store. */
+export const documentPurgedSchema = z.object({
+  eventId: uuid,
+  occurredAt: isoTime,
+  tenantId: uuid,
+  documentId: uuid,
+});
+export type DocumentPurged = z.infer<typeof documentPurgedSchema>;
+
+/** Which payload travels under which name: a payload cannot drift from its name. */
+export interface EventMap {
+  [EventName.SessionCreated]: SessionCreated;
+  [EventName.SessionClosed]: SessionEnded;
+  [EventName.SessionExpired]: SessionEnded;
+  [EventName.DocumentPurged]: DocumentPurged;
+}

@@ -1,0 +1,51 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { assertBusTopology, eventConsumerOptions, rpcServerOptions } from './bus';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createLogger } from './logging';
+import type { ServiceName } from './names';
+
+export interface ServiceBootstrap {
+  service: ServiceName;
+  module: Type<unknown>;
+  port: (config: AppConfig) => number;
+  /** Consume events from the service's durable queue. */
+  events?: boolean;
+  /** Answer requests on the service's RPC queue. */
+  rpc?: boolean;
+  /** Extra set-up of the HTTP app before it listens (the gateway's routes, docs). */
+  configure?: (app: NestFastifyApplication, config: AppConfig) => Promise<void> | void;
+  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+}
+
+/**
+ * Starts one service: its HTTP port (probes, and the API for the gateway), and the
+ * broker transports it listens on. A bad configuration stops it with a clear message.
+ */
+export async function bootstrapService(spec: ServiceBootstrap): Promise<INestApplication> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config, spec.service);
+  await assertBusTopology(config);
+  const app = await NestFactory.create<NestFastifyApplication>(spec.module, new FastifyAdapter(spec.fastify), {
+    logger,
+  });
+  app.enableShutdownHooks();
+  await spec.configure?.(app, config);
+  if (spec.events) app.connectMicroservice(eventConsumerOptions(config, spec.service), { inheritAppConfig: true });
+  if (spec.rpc) app.connectMicroservice(rpcServerOptions(config, spec.service), { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  const port = spec.port(config);
+  await app.listen(port, config.HOST);
+  logger.log(`${spec.service} listening on ${config.HOST}:${port}`);
+  return app;
+}

@@ -1,0 +1,199 @@
+import { Logger } from '@nestjs/common';
+import { ClientRMQ, RmqContext, RmqRecord, Transport, type RmqOptions } from '@nestjs/microservices';
+import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
+import * as amqp from 'amqplib';
+import { lastValueFrom, timeout as rxTimeout, TimeoutError } from 'rxjs';
+import type { z } from 'zod';
+import type { AppConfig } from './config';
+import { busNames, type ServiceName } from './names';
+
+type BusConfig = Pick<AppConfig, 'AMQP_URL' | 'NAMESPACE' | 'EVENT_PREFETCH' | 'RPC_TIMEOUT_MS' | 'PUBLISH_TIMEOUT_MS'>;
+
+/**
+ * Declares what every service relies on before it consumes or publishes: the durable
+ * topic exchange for events and the dead-letter exchange and queue where messages that
+ * can never be processed (invalid payloads) are kept for an operator to look at.
+ */
+export async function assertBusTopology(config: BusConfig): Promise<void> {
+  const names = busNames(config);
+  const connection = await amqp.connect(config.AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertExchange(names.eventExchange, 'topic', { durable: true });
+    await channel.assertExchange(names.deadLetterExchange, 'fanout', { durable: true });
+    await channel.assertQueue(names.deadLetterQueue, { durable: true });
+    await channel.bindQueue(names.deadLetterQueue, names.deadLetterExchange, '');
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * The service's durable event queue, bound to the topic exchange by the patterns of its
+ * `@EventPattern` handlers. Manual acks: a message is acked only after the handler's
+ * transaction committed, so a consumer that dies gets it again.
+ */
+export function eventConsumerOptions(config: BusConfig, service: ServiceName): RmqOptions {
+  const names = busNames(config);
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [config.AMQP_URL],
+      exchange: names.eventExchange,
+      exchangeType: 'topic',
+      wildcards: true,
+      queue: names.eventQueue(service),
+      queueOptions: { durable: true, arguments: { 'x-dead-letter-exchange': names.deadLetterExchange } },
+      noAck: false,
+      prefetchCount: config.EVENT_PREFETCH,
+      persistent: true,
+    },
+  };
+}
+
+function rpcQueueOptions(config: BusConfig) {
+  // A request nobody answered within the caller's timeout is worthless: let it expire.
+  return { durable: false, arguments: { 'x-message-ttl': config.RPC_TIMEOUT_MS } };
+}
+
+/** The service's request/reply queue; requests are answered, never redelivered. */
+export function rpcServerOptions(config: BusConfig, service: ServiceName): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [config.AMQP_URL],
+      queue: busNames(config).rpcQueue(service),
+      queueOptions: rpcQueueOptions(config),
+      noAck: true,
+    },
+  };
+}
+
+/** Publishes events to the topic exchange and resolves only once the broker confirmed. */
+export class EventPublisher {
+  private readonly client: ClientRMQ;
+
+  constructor(private readonly config: BusConfig) {
+    this.client = new ClientRMQ({
+      urls: [config.AMQP_URL],
+      exchange: busNames(config).eventExchange,
+      exchangeType: 'topic',
+      wildcards: true,
+      persistent: true,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  isConnected(): boolean {
+    try {
+      return this.client.unwrap<{ isConnected(): boolean }>().isConnected();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Throws DomainError(unavailable) when the broker does not confirm in time. The
+   * message is then withdrawn from the client's buffer, so a later reconnect does not
+   * publish what the caller was told failed.
+   */
+  async publish<K extends keyof EventMap>(name: K, payload: EventMap[K] & { eventId: string }): Promise<void> {
+    if (!this.isConnected()) throw new DomainError(ErrorCode.Unavailable, 'The message broker is not reachable.');
+    const record = new RmqRecord(payload, {
+      messageId: payload.eventId,
+      contentType: 'application/json',
+      timeout: this.config.PUBLISH_TIMEOUT_MS,
+    } as RmqRecord['options']);
+    try {
+      await lastValueFrom(this.client.emit(name, record), { defaultValue: undefined });
+    } catch (err) {
+      throw new DomainError(ErrorCode.Unavailable, 'The message broker did not confirm the event.', {
+        cause: String(err),
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** Request/reply to one service's RPC queue; errors come back as DomainErrors. */
+export class RpcClient {
+  private readonly client: ClientRMQ;
+
+  constructor(
+    private readonly config: BusConfig,
+    service: ServiceName,
+  ) {
+    this.client = new ClientRMQ({
+      urls: [config.AMQP_URL],
+      queue: busNames(config).rpcQueue(service),
+      queueOptions: rpcQueueOptions(config),
+      persistent: false,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async call<T>(pattern: string, data: object): Promise<T> {
+    try {
+      return await lastValueFrom(this.client.send<T>(pattern, data).pipe(rxTimeout(this.config.RPC_TIMEOUT_MS)));
+    } catch (err) {
+      if (DomainError.isBody(err)) throw new DomainError(err.code, err.message, err.details);
+      const reason = err instanceof TimeoutError ? 'did not answer in time' : 'failed';
+      throw new DomainError(ErrorCode.Unavailable, `A backing service ${reason}.`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+const logger = new Logger('EventConsumer');
+const REDELIVERY_DELAY_MS = 1_000;
+
+/**
+ * Runs an event handler with at-least-once semantics: validates the payload where it
+ * enters the service, acks after the handler (and so its transaction) succeeded, and
+ * on failure hands the message back to the broker after a pause. A payload that can
+ * never be valid goes to the dead-letter queue instead of looping forever.
+ */
+export async function consumeEvent<S extends z.ZodType>(
+  context: RmqContext,
+  schema: S,
+  data: unknown,
+  handle: (payload: z.infer<S>) => Promise<void>,
+): Promise<void> {
+  const channel = context.getChannelRef() as amqp.Channel;
+  const message = context.getMessage() as amqp.Message;
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    logger.error(`Dead-lettering invalid ${context.getPattern()} event: ${parsed.error.message}`);
+    return settle(() => channel.nack(message, false, false));
+  }
+  try {
+    await handle(parsed.data);
+  } catch (err) {
+    logger.warn(`${context.getPattern()} handler failed, redelivering: ${(err as Error).message}`);
+    await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+    return settle(() => channel.nack(message, false, true));
+  }
+  settle(() => channel.ack(message));
+}
+
+/** After a reconnect the old channel is gone and the broker redelivers anyway. */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    logger.warn(`Could not settle a message (channel closed?): ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { ConfigError, parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('gives every setting a working default', () => {
+    const config = parseConfig({});
+    expect(config.SESSION_TTL_SECONDS).toBe(21_600);
+    expect(config.PURGE_INTERVAL_SECONDS).toBe(21_600);
+    expect(config.PUBLIC_URL).toBe('http://localhost:3000');
+    expect(config.ALLOWED_CONTENT_TYPES).toEqual([]);
+    expect(config.URL_IMPORT_ALLOW_PRIVATE).toBe(false);
+  });
+
+  it('reads numbers, lists and flags from strings', () => {
+    const config = parseConfig({
+      SESSION_TTL_SECONDS: '2',
+      ALLOWED_CONTENT_TYPES: 'text/plain, Application/PDF',
+      URL_IMPORT_ALLOW_PRIVATE: 'true',
+      PUBLIC_URL: 'https://docs.example.com/',
+    });
+    expect(config.SESSION_TTL_SECONDS).toBe(2);
+    expect(config.ALLOWED_CONTENT_TYPES).toEqual(['text/plain', 'application/pdf']);
+    expect(config.URL_IMPORT_ALLOW_PRIVATE).toBe(true);
+    expect(config.PUBLIC_URL).toBe('https://docs.example.com');
+  });
+
+  it('names every invalid setting', () => {
+    expect(() => parseConfig({ SESSION_TTL_SECONDS: '-1', NAMESPACE: 'Bad Name' })).toThrow(
+      /SESSION_TTL_SECONDS[\s\S]*NAMESPACE|NAMESPACE[\s\S]*SESSION_TTL_SECONDS/,
+    );
+  });
+
+  it('refuses a default TTL above the maximum', () => {
+    expect(() => parseConfig({ SESSION_TTL_SECONDS: '100', SESSION_TTL_MAX_SECONDS: '50' })).toThrow(ConfigError);
+  });
+});

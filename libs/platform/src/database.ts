@@ -1,0 +1,55 @@
+import { Client } from 'pg';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import type { AppConfig } from './config';
+
+type Entities = MixedList<string | Function | EntitySchema<unknown>>;
+
+/**
+ * A TypeORM data source for the contexts a process composes. Schemas are created by
+ * migrations only; `synchronize` stays off everywhere.
+ */
+export function createDataSource(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'>,
+  options: { entities?: Entities; migrations?: Function[] } = {},
+): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: options.entities ?? [],
+    migrations: options.migrations ?? [],
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    extra: { max: config.DB_POOL_SIZE },
+  });
+}
+
+/** Creates the database named in DATABASE_URL when it does not exist yet. */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a database (used by test runs that made their own). */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @docsession/platform — the pieces every service is built on: validated
+ * configuration, PostgreSQL/Redis/RabbitMQ connections, the event bus conventions
+ * (confirmed publishes, manual acks), probes, metrics, logging and start-up.
+ */
+export * from './bootstrap';
+export * from './bus';
+export * from './config';
+export * from './database';
+export * from './logging';
+export * from './names';
+export * from './platform.module';
+export * from './probes.controller';
+export * from './redis';
+export * from './secrets';

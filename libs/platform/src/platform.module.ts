@@ -1,0 +1,86 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { EventPublisher } from './bus';
+import { APP_CONFIG, loadConfig, type AppConfig } from './config';
+import { createDataSource } from './database';
+import type { ServiceName } from './names';
+import { ProbesController, READINESS_CHECKS, type ReadinessCheck } from './probes.controller';
+import { createRedis } from './redis';
+
+export const REDIS = Symbol('REDIS');
+
+export interface PlatformOptions {
+  service: ServiceName;
+  /** TypeORM entities of the contexts this process composes. */
+  entities: Function[];
+}
+
+let metricsStarted = false;
+
+/**
+ * The connections every service holds — PostgreSQL, Redis, the broker — as global
+ * providers, with the probes that report on them and their orderly shutdown.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(options: PlatformOptions): DynamicModule {
+    if (!metricsStarted) {
+      collectDefaultMetrics({ prefix: 'docsession_', labels: { service: options.service } });
+      metricsStarted = true;
+    }
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useFactory: loadConfig },
+      {
+        provide: DataSource,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => createDataSource(config, { entities: options.entities }).initialize(),
+      },
+      { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config, 'producer') },
+      {
+        provide: EventPublisher,
+        inject: [APP_CONFIG],
+        useFactory: async (config: AppConfig) => {
+          const publisher = new EventPublisher(config);
+          await publisher.connect();
+          return publisher;
+        },
+      },
+      {
+        provide: READINESS_CHECKS,
+        inject: [DataSource, REDIS, EventPublisher],
+        useFactory: (db: DataSource, redis: Redis, publisher: EventPublisher): ReadinessCheck[] => [
+          { name: 'postgres', check: () => db.query('SELECT 1') },
+          { name: 'redis', check: () => redis.ping() },
+          {
+            name: 'rabbitmq',
+            check: async () => {
+              if (!publisher.isConnected()) throw new Error('not connected');
+            },
+          },
+        ],
+      },
+      PlatformShutdown,
+    ];
+    return {
+      module: PlatformModule,
+      controllers: [ProbesController],
+      providers,
+      exports: [APP_CONFIG, DataSource, REDIS, EventPublisher, READINESS_CHECKS],
+    };
+  }
+}
+
+class PlatformShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.publisher.close(), this.db.destroy(), this.redis.quit()]);
+  }
+}

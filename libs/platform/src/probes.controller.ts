@@ -1,0 +1,54 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { register } from 'prom-client';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<unknown>;
+}
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** `/healthz`: the process is up. `/readyz`: its connections work. `/metrics`: Prometheus text. */
+@ApiExcludeController()
+@Controller()
+export class ProbesController {
+  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+
+  @Get('healthz')
+  healthz() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async readyz(@Res({ passthrough: true }) reply: FastifyReply) {
+    const results = await Promise.all(
+      this.checks.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          return [name, `down: ${(err as Error).message}`] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'ok');
+    reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) };
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', register.contentType)
+  metrics() {
+    return register.metrics();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
