@@ -164,13 +164,14 @@ const REDELIVERY_DELAY_MS = 1_000;
  * Runs an event handler with at-least-once semantics: validates the payload where it
  * enters the service, acks after the handler (and so its transaction) succeeded, and
  * on failure hands the message back to the broker after a pause. A payload that can
- * never be valid goes to the dead-letter queue instead of looping forever.
+ * never be valid, or that the handler says can never apply, goes to the dead-letter
+ * queue instead of looping forever.
  */
 export async function consumeEvent<S extends z.ZodType>(
   context: RmqContext,
   schema: S,
   data: unknown,
-  handle: (payload: z.infer<S>) => Promise<void>,
+  handle: (payload: z.infer<S>) => Promise<void | 'dead-letter'>,
 ): Promise<void> {
   const channel = context.getChannelRef() as amqp.Channel;
   const message = context.getMessage() as amqp.Message;
@@ -180,7 +181,10 @@ export async function consumeEvent<S extends z.ZodType>(
     return settle(() => channel.nack(message, false, false));
   }
   try {
-    await handle(parsed.data);
+    if ((await handle(parsed.data)) === 'dead-letter') {
+      logger.error(`Dead-lettering ${context.getPattern()} event that can never apply`);
+      return settle(() => channel.nack(message, false, false));
+    }
   } catch (err) {
     logger.warn(`${context.getPattern()} handler failed, redelivering: ${(err as Error).message}`);
     await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));

@@ -28,7 +28,8 @@ export const configSchema = z.object({
     .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, _ and -, starting with a letter')
     .default('docsession'),
   DATA_DIR: z.string().default('.data'),
-  TOKEN_SECRET: z.string().min(32).optional(),
+  /** Key from which session tokens and webhook secrets are derived; see secrets.ts. */
+  SECRET_KEY: z.string().min(32).optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
   SESSION_TTL_SECONDS: seconds(21_600),
   SESSION_TTL_MAX_SECONDS: seconds(21_600),

@@ -53,3 +53,19 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
     await client.end();
   }
 }
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * The rows of a statement. TypeORM answers UPDATE and DELETE with `[rows, rowCount]`
+ * and everything else with the rows; callers always want the rows.
+ */
+export async function queryRows<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result = await db.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return result as T[];
+}

@@ -12,4 +12,5 @@ export * from './names';
 export * from './platform.module';
 export * from './probes.controller';
 export * from './redis';
+export * from './rpc-exception.filter';
 export * from './secrets';

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export type AppName = 'gateway' | 'session' | 'metering' | 'worker';
+
+export interface ProcessSpec {
+  /** A label for logs; unique within one system. */
+  name: string;
+  app: AppName;
+  /** Port of its HTTP probes, to wait for `/readyz`. */
+  port: number;
+  /** Settings for this process on top of the shared environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningProcess {
+  spec: ProcessSpec;
+  child: ChildProcess;
+}
+
+/** `apps/<app>/dist/main.js`, found from this file in `src/` and in `dist/` alike. */
+export function entryOf(app: AppName): string {
+  return resolve(__dirname, '..', '..', app, 'dist', 'main.js');
+}
+
+/**
+ * Runs services as child processes of this one, the way an operator runs them, and
+ * waits until each answers `/readyz`. Used by `npm start`, the e2e tests and the
+ * benchmarks, so they all run the same thing.
+ */
+export class LocalSystem {
+  readonly processes: RunningProcess[] = [];
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly log: (name: string, line: string) => void,
+  ) {}
+
+  async start(specs: ProcessSpec[], readyTimeoutMs = 60_000): Promise<void> {
+    for (const spec of specs) this.launch(spec);
+    await Promise.all(specs.map((spec) => this.waitReady(spec, readyTimeoutMs)));
+  }
+
+  launch(spec: ProcessSpec): RunningProcess {
+    const child = spawn(process.execPath, [entryOf(spec.app)], {
+      env: { ...this.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => this.log(spec.name, line));
+    }
+    const running = { spec, child };
+    this.processes.push(running);
+    return running;
+  }
+
+  find(name: string): RunningProcess {
+    const found = this.processes.find((p) => p.spec.name === name && p.child.exitCode === null);
+    if (!found) throw new Error(`No running process ${name}`);
+    return found;
+  }
+
+  async waitReady(spec: ProcessSpec, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const url = `http://127.0.0.1:${spec.port}/readyz`;
+    for (;;) {
+      const running = this.processes.find((p) => p.spec === spec);
+      if (running && running.child.exitCode !== null) {
+        throw new Error(`${spec.name} exited with code ${running.child.exitCode} before it was ready`);
+      }
+      try {
+        if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${spec.name} was not ready within ${timeoutMs} ms (${url})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Stops one process: SIGTERM and a clean shutdown, or SIGKILL for a crash. */
+  async stopProcess(running: RunningProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+    const { child } = running;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((p) => this.stopProcess(p)));
+  }
+}
+
+/** The four services on one machine, on the ports the configuration names. */
+export function defaultProcesses(ports: { gateway: number; session: number; metering: number; worker: number }) {
+  return (['session', 'metering', 'worker', 'gateway'] as const).map(
+    (app): ProcessSpec => ({ name: app, app, port: ports[app] }),
+  );
+}

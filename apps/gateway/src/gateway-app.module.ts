@@ -1,0 +1,52 @@
+import { PendingOpens } from '@docsession/pending-opens';
+import { APP_CONFIG, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
+import { tenancyEntities, TenancyService } from '@docsession/tenancy';
+import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AdminController } from './admin/admin.controller';
+import { AdminGuard } from './auth/admin.guard';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { backendProviders } from './backends';
+import { blobStoreProvider } from './blob-store.provider';
+import { DocumentIntake } from './opens/document-intake';
+import { DocumentsController } from './opens/documents.controller';
+import { SessionOpener } from './opens/session-opener';
+import { SessionPresenter } from './opens/session-presenter';
+import { SessionTokens } from './opens/session-tokens';
+import { PageController } from './page/page.controller';
+import { SECRET_KEY, secretProviders } from './secrets.providers';
+import { SessionsController } from './sessions/sessions.controller';
+import { UsageController } from './usage/usage.controller';
+
+/**
+ * The gateway: the HTTP edge. It authenticates tenants, takes uploads, publishes
+ * `session.created`, and asks the session and metering services for everything else.
+ * It holds no session state of its own.
+ */
+@Module({
+  imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities })],
+  controllers: [DocumentsController, SessionsController, UsageController, AdminController, PageController],
+  providers: [
+    ...secretProviders,
+    ...backendProviders,
+    blobStoreProvider,
+    { provide: TenancyService, inject: [DataSource], useFactory: (db: DataSource) => new TenancyService(db) },
+    {
+      provide: PendingOpens,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) => new PendingOpens(redis, redisPrefix(config)),
+    },
+    { provide: SessionTokens, inject: [SECRET_KEY], useFactory: (secret: string) => new SessionTokens(secret) },
+    {
+      provide: SessionPresenter,
+      inject: [APP_CONFIG, SessionTokens],
+      useFactory: (config: AppConfig, tokens: SessionTokens) => new SessionPresenter(config.PUBLIC_URL, tokens),
+    },
+    ApiKeyGuard,
+    AdminGuard,
+    DocumentIntake,
+    SessionOpener,
+  ],
+})
+export class GatewayAppModule {}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import multipart from '@fastify/multipart';
+import { bootstrapService, loadConfig } from '@docsession/platform';
+import { SwaggerModule } from '@nestjs/swagger';
+import { openApiDocument } from './docs/openapi';
+import { GatewayAppModule } from './gateway-app.module';
+import { ContractErrorFilter } from './http/error.filter';
+
+const config = loadConfig();
+// A base64 body is 4/3 of the document, plus room for the options around it.
+const jsonBodyLimit = Math.ceil((config.MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024;
+
+void bootstrapService({
+  service: 'gateway',
+  module: GatewayAppModule,
+  port: (c) => c.PORT,
+  fastify: { bodyLimit: jsonBodyLimit, trustProxy: true },
+  configure: async (app, c) => {
+    await app.register(multipart, {
+      // One byte over the limit, so the blob store sees the overflow and refuses it.
+      limits: { fileSize: c.MAX_UPLOAD_BYTES + 1, files: 1, fields: 4, fieldSize: 64 * 1024, parts: 5 },
+    });
+    const fastify = app.getHttpAdapter().getInstance();
+    // API answers describe state that changes at any moment: never cache them.
+    fastify.addHook('onSend', async (_req, reply, payload) => {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      return payload;
+    });
+    app.useGlobalFilters(new ContractErrorFilter());
+    SwaggerModule.setup('docs', app, openApiDocument(c.PUBLIC_URL), { jsonDocumentUrl: 'docs-json' });
+  },
+});

@@ -1,0 +1,135 @@
+import { DomainError, ErrorCode } from '@docsession/contracts';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { BlobTooLargeError, type BlobStore, type StoredBlob } from '@docsession/storage';
+import { openUrl, UrlImportError } from '@docsession/url-import';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { BLOB_STORE } from '../blob-store.provider';
+import { isAllowedType, resolveContentType } from './media-types';
+import { assertTtlWithin, openJsonBodySchema, openOptionsSchema, type OpenOptions } from './open-options';
+
+/** A document's content, stored under its id, and the options it came with. */
+export interface IntakeResult {
+  options: OpenOptions;
+  blob: StoredBlob;
+  name: string;
+  contentType: string;
+}
+
+interface Source {
+  blob: StoredBlob;
+  name: string | null;
+  contentType: string | null;
+}
+
+const invalid = (message: string, details?: unknown) => new DomainError(ErrorCode.InvalidRequest, message, details);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Takes a document's content from a multipart upload, a base64 JSON field or a URL,
+ * streams it into the blob store (size-limited, hashed) and checks it against the
+ * options. Whatever fails, nothing is left in the store.
+ */
+@Injectable()
+export class DocumentIntake {
+  constructor(
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async take(req: FastifyRequest, documentId: string): Promise<IntakeResult> {
+    if (!req.isMultipart() && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Send the document as multipart/form-data or application/json.');
+    }
+    try {
+      const { options, source } = req.isMultipart()
+        ? await this.fromMultipart(req, documentId)
+        : await this.fromJson(req.body, documentId);
+      return this.accept(options, source);
+    } catch (err) {
+      await this.blobs.delete(documentId).catch(() => undefined);
+      throw translate(err, this.config.MAX_UPLOAD_BYTES);
+    }
+  }
+
+  private async fromMultipart(req: FastifyRequest, documentId: string) {
+    let options: OpenOptions | undefined;
+    let upload: Source | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
+        if (upload) throw invalid('Send one file part only.');
+        const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
+        if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);
+        upload = { blob, name: part.filename || null, contentType: part.mimetype || null };
+      } else if (part.fieldname === 'options') {
+        if (options) throw invalid('Send one options part only.');
+        options = parseOptionsPart(part.value);
+      } else {
+        throw invalid(`Unexpected part "${part.fieldname}": expected "file" and optionally "options".`);
+      }
+    }
+    options ??= {};
+    if (upload && options.url) throw invalid('Send either a file or a url, not both.');
+    if (upload) return { options, source: upload };
+    if (options.url) return { options, source: await this.fromUrl(options.url, documentId) };
+    throw invalid('No content: send a "file" part, or a url in the options.');
+  }
+
+  private async fromJson(body: unknown, documentId: string) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw invalid('Send a JSON object, or multipart/form-data with a "file" part.');
+    }
+    const { content_base64: base64, ...options } = openJsonBodySchema.parse(body);
+    if (base64 !== undefined && options.url) throw invalid('Send either content_base64 or url, not both.');
+    if (options.url) return { options, source: await this.fromUrl(options.url, documentId) };
+    if (base64 === undefined) throw invalid('No content: send content_base64 or url.');
+    const compact = base64.replace(/\s+/g, '');
+    if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw invalid('content_base64 is not valid base64.');
+    const bytes = Buffer.from(compact, 'base64');
+    const blob = await this.blobs.write(documentId, bytes, this.config.MAX_UPLOAD_BYTES);
+    return { options, source: { blob, name: null, contentType: null } };
+  }
+
+  private async fromUrl(url: string, documentId: string): Promise<Source> {
+    const response = await openUrl(url, {
+      timeoutMs: this.config.URL_IMPORT_TIMEOUT_MS,
+      maxBytes: this.config.MAX_UPLOAD_BYTES,
+      maxRedirects: this.config.URL_IMPORT_MAX_REDIRECTS,
+      allowPrivateAddresses: this.config.URL_IMPORT_ALLOW_PRIVATE,
+    });
+    const blob = await this.blobs.write(documentId, response.body, this.config.MAX_UPLOAD_BYTES);
+    return { blob, name: response.filename, contentType: response.contentType };
+  }
+
+  private accept(options: OpenOptions, source: Source): IntakeResult {
+    assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
+    const name = options.document?.name ?? source.name ?? 'document';
+    const contentType = resolveContentType(options.document?.content_type, source.contentType, name);
+    if (!isAllowedType(contentType, this.config.ALLOWED_CONTENT_TYPES)) {
+      throw new DomainError(ErrorCode.UnsupportedMediaType, `Content type ${contentType} is not accepted here.`, {
+        allowed: this.config.ALLOWED_CONTENT_TYPES,
+      });
+    }
+    return { options, blob: source.blob, name, contentType };
+  }
+}
+
+function parseOptionsPart(value: unknown): OpenOptions {
+  if (typeof value !== 'string') throw invalid('The options part must be a JSON string.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalid('The options part is not valid JSON.');
+  }
+  return openOptionsSchema.parse(parsed);
+}
+
+/** URL import failures are 422, except a body over the size limit, which is 413. */
+function translate(err: unknown, maxBytes: number): unknown {
+  if (!(err instanceof UrlImportError)) return err;
+  if (err.reason === 'too_large') return new BlobTooLargeError(maxBytes);
+  return new DomainError(ErrorCode.UrlFetchFailed, err.message, { reason: err.reason });
+}

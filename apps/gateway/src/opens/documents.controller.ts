@@ -1,0 +1,102 @@
+import {
+  SessionRpc,
+  type ContentLocation,
+  type DocumentDeleteResult,
+  type DocumentRecord,
+  type SessionRecord,
+} from '@docsession/contracts';
+import { RpcClient } from '@docsession/platform';
+import type { BlobStore } from '@docsession/storage';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { TenantId } from '../auth/tenant';
+import { SESSION_RPC } from '../backends';
+import { BLOB_STORE } from '../blob-store.provider';
+import { contentReply } from '../http/content-reply';
+import { IdPipe } from '../http/id.pipe';
+import { SessionOpener } from './session-opener';
+import { SessionPresenter, type SessionView } from './session-presenter';
+
+@Controller('v1/documents')
+@UseGuards(ApiKeyGuard)
+export class DocumentsController {
+  constructor(
+    private readonly opener: SessionOpener,
+    private readonly presenter: SessionPresenter,
+    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async open(
+    @TenantId() tenantId: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionView> {
+    const view = await this.opener.openDocument(tenantId, req);
+    reply.header('location', view.session_url);
+    return view;
+  }
+
+  @Post(':documentId/sessions')
+  @HttpCode(201)
+  async join(
+    @TenantId() tenantId: string,
+    @Param('documentId', IdPipe) documentId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionView> {
+    const view = await this.opener.joinDocument(tenantId, documentId, body);
+    reply.header('location', view.session_url);
+    return view;
+  }
+
+  @Get(':documentId')
+  async get(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+    const d = await this.sessions.call<DocumentRecord>(SessionRpc.GetDocument, { tenantId, documentId });
+    return {
+      document_id: d.documentId,
+      external_id: d.externalId,
+      name: d.name,
+      content_type: d.contentType,
+      size_bytes: d.sizeBytes,
+      sha256: d.sha256,
+      version: d.version,
+      status: d.status,
+      created_at: d.createdAt,
+      expires_at: d.expiresAt,
+      purged_at: d.purgedAt,
+      active_sessions_count: d.activeSessionsCount,
+      sessions_count: d.sessionsCount,
+      collaborators: d.collaborators.map((c) => ({
+        session_id: c.sessionId,
+        user: c.user,
+        status: c.status,
+        host: c.host,
+      })),
+    };
+  }
+
+  @Get(':documentId/sessions')
+  async sessionsOf(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+    const list = await this.sessions.call<SessionRecord[]>(SessionRpc.ListDocumentSessions, { tenantId, documentId });
+    return { sessions: list.map((s) => this.presenter.present(s)) };
+  }
+
+  @Delete(':documentId')
+  async remove(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+    const result = await this.sessions.call<DocumentDeleteResult>(SessionRpc.DeleteDocument, { tenantId, documentId });
+    return { document_id: result.documentId, status: result.status, deleted: true };
+  }
+
+  @Get(':documentId/content')
+  async content(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+    const location = await this.sessions.call<ContentLocation>(SessionRpc.GetDocumentContent, {
+      tenantId,
+      documentId,
+    });
+    return contentReply(this.blobs, location);
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  DomainError,
+  ErrorCode,
+  EventName,
+  SessionRpc,
+  type DocumentRecord,
+  type SessionCreated,
+} from '@docsession/contracts';
+import { PendingOpens } from '@docsession/pending-opens';
+import { APP_CONFIG, EventPublisher, RpcClient, type AppConfig } from '@docsession/platform';
+import type { BlobStore } from '@docsession/storage';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { SESSION_RPC } from '../backends';
+import { BLOB_STORE } from '../blob-store.provider';
+import { DocumentIntake } from './document-intake';
+import { assertTtlWithin, sessionOptionsSchema, type SessionOptions } from './open-options';
+import { SessionPresenter, type SessionView } from './session-presenter';
+import { SessionTokens } from './session-tokens';
+
+/**
+ * The open path: every call here that returns is one billable call. The 201 is sent
+ * only after the broker confirmed `session.created`, so every answered open reaches
+ * the session and metering services; any failure before that removes what was stored.
+ */
+@Injectable()
+export class SessionOpener {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly intake: DocumentIntake,
+    private readonly publisher: EventPublisher,
+    private readonly pending: PendingOpens,
+    private readonly presenter: SessionPresenter,
+    private readonly tokens: SessionTokens,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+  ) {}
+
+  /** `POST /v1/documents`: stores the content and opens its first session. */
+  async openDocument(tenantId: string, req: FastifyRequest): Promise<SessionView> {
+    const documentId = randomUUID();
+    const { options, blob, name, contentType } = await this.intake.take(req, documentId);
+    const event = this.sessionCreated(tenantId, 'open', options, {
+      documentId,
+      name,
+      externalId: options.document?.external_id ?? null,
+      contentType,
+      sizeBytes: blob.sizeBytes,
+      sha256: blob.sha256,
+      metadata: options.metadata ?? null,
+    });
+    await this.announce(event, () => this.blobs.delete(documentId));
+    return this.presenter.presentCreated(event);
+  }
+
+  /** `POST /v1/documents/{id}/sessions`: another session on a live document. */
+  async joinDocument(tenantId: string, documentId: string, body: unknown): Promise<SessionView> {
+    const options = sessionOptionsSchema.parse(body ?? {});
+    assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
+    const doc = await this.sessions.call<DocumentRecord>(SessionRpc.GetDocument, { tenantId, documentId });
+    if (doc.status !== 'live') {
+      throw new DomainError(ErrorCode.Gone, 'The document content was removed when its last session ended.');
+    }
+    const event = this.sessionCreated(tenantId, 'join', options, {
+      documentId,
+      name: doc.name,
+      externalId: doc.externalId,
+      contentType: doc.contentType,
+      sizeBytes: doc.sizeBytes,
+      sha256: doc.sha256,
+      metadata: null,
+    });
+    await this.announce(event);
+    return this.presenter.presentCreated(event);
+  }
+
+  private sessionCreated(
+    tenantId: string,
+    kind: SessionCreated['kind'],
+    options: SessionOptions,
+    document: SessionCreated['document'],
+  ): SessionCreated {
+    const sessionId = randomUUID();
+    const now = Date.now();
+    const ttlSeconds = options.ttl_seconds ?? this.config.SESSION_TTL_SECONDS;
+    return {
+      eventId: sessionId,
+      occurredAt: new Date(now).toISOString(),
+      tenantId,
+      kind,
+      session: {
+        sessionId,
+        tokenHash: SessionTokens.hashOf(this.tokens.tokenOf(sessionId)),
+        mode: options.mode ?? 'edit',
+        user: options.user ?? null,
+        expiresAt: new Date(now + ttlSeconds * 1000).toISOString(),
+        callback: options.callback ?? null,
+      },
+      document,
+    };
+  }
+
+  /** Records the open for read-your-writes, then publishes it and waits for the confirm. */
+  private async announce(event: SessionCreated, undo?: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.pending.record(event);
+      await this.publisher.publish(EventName.SessionCreated, event);
+    } catch (err) {
+      await Promise.allSettled([this.pending.forget(event), undo?.()]);
+      if (err instanceof DomainError) throw err;
+      throw new DomainError(ErrorCode.Unavailable, 'Cannot open sessions right now; nothing was stored or billed.');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { busNames } from '@docsession/platform';
+import * as amqp from 'amqplib';
+import { e2eState } from './state';
+
+/** Raw access to the run's broker objects, to redeliver events or hold a consumer back. */
+export async function withChannel<T>(run: (channel: amqp.ConfirmChannel, names: ReturnType<typeof busNames>) => Promise<T>) {
+  const { env } = e2eState();
+  const connection = await amqp.connect(env.AMQP_URL!);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const result = await run(channel, busNames({ NAMESPACE: env.NAMESPACE! }));
+    await channel.close();
+    return result;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Publishes an event the way the gateway does (Nest's packet format), confirmed. */
+export async function publishEvent(pattern: string, data: unknown, copies = 1): Promise<void> {
+  await withChannel(async (channel, names) => {
+    const content = Buffer.from(JSON.stringify({ pattern, data }));
+    for (let i = 0; i < copies; i++) {
+      channel.publish(names.eventExchange, pattern, content, { persistent: true, contentType: 'application/json' });
+    }
+    await channel.waitForConfirms();
+  });
+}

@@ -1,0 +1,43 @@
+import { parseConfig } from '@docsession/platform';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '../../apps/cli/src/migrate';
+import { defaultProcesses, LocalSystem } from '../../apps/cli/src/system';
+import { newTestEnvironment } from './environment';
+import type { E2EState } from './state';
+
+declare global {
+  var __E2E_SYSTEM__: LocalSystem | undefined;
+}
+
+/** Starts the real services once for all e2e test files. */
+export default async function globalSetup(): Promise<void> {
+  const t = await newTestEnvironment();
+  const logPath = join(tmpdir(), `docsession-${t.runId}.log`);
+  const logFile = createWriteStream(logPath);
+  process.stdout.write(`\ne2e run ${t.runId}: service logs in ${logPath}\n`);
+
+  await migrate(parseConfig(t.env), () => undefined);
+  const system = new LocalSystem(t.env, (name, line) => logFile.write(`[${name}] ${line}\n`));
+  globalThis.__E2E_SYSTEM__ = system;
+  await system.start([
+    ...defaultProcesses(t.ports),
+    {
+      name: 'open-gateway',
+      app: 'gateway',
+      port: t.ports.openGateway,
+      env: { PORT: String(t.ports.openGateway), URL_IMPORT_ALLOW_PRIVATE: 'true' },
+    },
+  ]);
+
+  const state: E2EState = {
+    runId: t.runId,
+    env: t.env,
+    ports: t.ports,
+    dataDir: t.dataDir,
+    adminToken: t.adminToken,
+    pids: Object.fromEntries(system.processes.map((p) => [p.spec.name, p.child.pid!])),
+  };
+  process.env.E2E_STATE = JSON.stringify(state);
+}

@@ -1,0 +1,63 @@
+import { sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
+import type { Redis } from 'ioredis';
+
+/**
+ * Read-your-writes for the open path. The gateway records each open here just before
+ * it publishes `session.created`; the session service, asked about an id it has not
+ * stored yet, applies the recorded event itself (the same idempotent insert the
+ * consumer runs) and forgets the record once the event is stored. Ids are random and
+ * revealed only by the 201, so nobody can ask about an open whose publish failed.
+ */
+export class PendingOpens {
+  /** Long enough for any consumer backlog worth serving reads from; bounded for memory. */
+  static readonly TTL_SECONDS = 3_600;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private sessionKey(sessionId: string) {
+    return `${this.prefix}:pending-open:${sessionId}`;
+  }
+  private documentKey(documentId: string) {
+    return `${this.prefix}:pending-open-document:${documentId}`;
+  }
+  private tokenKey(tokenHash: string) {
+    return `${this.prefix}:pending-open-token:${tokenHash}`;
+  }
+
+  async record(event: SessionCreated): Promise<void> {
+    const ttl = PendingOpens.TTL_SECONDS;
+    const { sessionId, tokenHash } = event.session;
+    const multi = this.redis
+      .multi()
+      .set(this.sessionKey(sessionId), JSON.stringify(event), 'EX', ttl)
+      .set(this.tokenKey(tokenHash), sessionId, 'EX', ttl);
+    if (event.kind === 'open') multi.set(this.documentKey(event.document.documentId), sessionId, 'EX', ttl);
+    const results = await multi.exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction aborted');
+  }
+
+  async bySession(sessionId: string): Promise<SessionCreated | null> {
+    const raw = await this.redis.get(this.sessionKey(sessionId));
+    return raw ? sessionCreatedSchema.parse(JSON.parse(raw)) : null;
+  }
+
+  async byDocument(documentId: string): Promise<SessionCreated | null> {
+    const sessionId = await this.redis.get(this.documentKey(documentId));
+    return sessionId ? this.bySession(sessionId) : null;
+  }
+
+  async byToken(tokenHash: string): Promise<SessionCreated | null> {
+    const sessionId = await this.redis.get(this.tokenKey(tokenHash));
+    return sessionId ? this.bySession(sessionId) : null;
+  }
+
+  async forget(event: SessionCreated): Promise<void> {
+    const keys = [this.sessionKey(event.session.sessionId), this.tokenKey(event.session.tokenHash)];
+    if (event.kind === 'open') keys.push(this.documentKey(event.document.documentId));
+    await this.redis.del(...keys);
+  }
+}

@@ -1,0 +1,263 @@
+import { queryRows } from '@docsession/platform';
+import type { CloseReason, SessionCreated } from '@docsession/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DOCUMENT_COLUMNS, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
+
+export type EndStatus = 'closed' | 'expired';
+
+/** What ending one or more sessions changed, for the side effects after commit. */
+export interface EndOutcome {
+  tenantId: string;
+  documentId: string;
+  /** Sessions this call moved to a final status. */
+  ended: { sessionId: string; status: EndStatus; reason: CloseReason }[];
+  /** True when this call removed the document's content (its last open session ended). */
+  purged: boolean;
+}
+
+/**
+ * SQL of the session context. Every statement that can run twice (redelivered events,
+ * retried jobs, repeated DELETEs) is written to change nothing the second time.
+ */
+export class SessionStore {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Stores an `open` event — document, first session and audit entry — in one
+   * statement: one round trip, atomic, and a no-op when the session already exists.
+   */
+  async insertOpen(e: SessionCreated): Promise<boolean> {
+    const s = e.session;
+    const d = e.document;
+    const rows: unknown[] = await queryRows(this.db, 
+      `WITH doc AS (
+         INSERT INTO session.documents
+           (id, tenant_id, external_id, name, content_type, size_bytes, sha256, metadata, host_session_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO NOTHING RETURNING id
+       ), ses AS (
+         INSERT INTO session.sessions
+           (id, document_id, tenant_id, token_hash, mode, user_id, user_display_name, status, callback, created_at, expires_at)
+         SELECT $9, id, $2, $11, $12, $13, $14, 'inactive', $15, $10, $16 FROM doc
+         ON CONFLICT (id) DO NOTHING RETURNING id
+       )
+       INSERT INTO session.audit_events (document_id, session_id, type, at, details)
+       SELECT $1, id, 'session.created', $10, $17 FROM ses
+       RETURNING session_id`,
+      [
+        d.documentId,
+        e.tenantId,
+        d.externalId,
+        d.name,
+        d.contentType,
+        d.sizeBytes,
+        d.sha256,
+        d.metadata,
+        s.sessionId,
+        e.occurredAt,
+        s.tokenHash,
+        s.mode,
+        s.user?.id ?? null,
+        s.user?.display_name ?? null,
+        s.callback,
+        s.expiresAt,
+        createdDetails(e),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Stores a `join` event. The document row is locked so that a join and the end of the
+   * document's last session cannot interleave; a join that arrives after the content was
+   * removed is stored as already closed (it was billed: the call happened).
+   * Returns 'missing' when the document does not exist for that tenant.
+   */
+  async insertJoin(e: SessionCreated): Promise<'inserted' | 'duplicate' | 'missing'> {
+    const s = e.session;
+    return this.db.transaction(async (tx) => {
+      const docs: { status: string }[] = await queryRows(tx, 
+        `SELECT status FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR SHARE`,
+        [e.document.documentId, e.tenantId],
+      );
+      if (!docs.length) return 'missing';
+      const live = docs[0].status === 'live';
+      const inserted: unknown[] = await queryRows(tx, 
+        `INSERT INTO session.sessions
+           (id, document_id, tenant_id, token_hash, mode, user_id, user_display_name, status, callback,
+            created_at, expires_at, closed_at, close_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          s.sessionId,
+          e.document.documentId,
+          e.tenantId,
+          s.tokenHash,
+          s.mode,
+          s.user?.id ?? null,
+          s.user?.display_name ?? null,
+          live ? 'inactive' : 'closed',
+          s.callback,
+          e.occurredAt,
+          s.expiresAt,
+          live ? null : e.occurredAt,
+          live ? null : 'document_deleted',
+        ],
+      );
+      if (!inserted.length) return 'duplicate';
+      await audit(tx, e.document.documentId, s.sessionId, 'session.created', createdDetails(e), e.occurredAt);
+      if (!live) await audit(tx, e.document.documentId, s.sessionId, 'session.closed', { reason: 'document_deleted' });
+      return 'inserted';
+    });
+  }
+
+  async findSession(tenantId: string, sessionId: string): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await queryRows(this.db, 
+      `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE id = $1 AND tenant_id = $2`,
+      [sessionId, tenantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findSessionByToken(tokenHash: string): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await queryRows(this.db, 
+      `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findDocument(tenantId: string, documentId: string): Promise<DocumentRow | null> {
+    const rows: DocumentRow[] = await queryRows(this.db, 
+      `SELECT ${DOCUMENT_COLUMNS} FROM session.documents WHERE id = $1 AND tenant_id = $2`,
+      [documentId, tenantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Newest first, as the contract lists them. */
+  async listSessions(documentId: string): Promise<SessionRow[]> {
+    return queryRows(this.db,
+      `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE document_id = $1 ORDER BY created_at DESC, id DESC`,
+      [documentId],
+    );
+  }
+
+  /** First load of the page: `inactive` becomes `active`. Returns the session as it is now. */
+  async markOpened(sessionId: string): Promise<SessionRow | null> {
+    return this.db.transaction(async (tx) => {
+      const opened: SessionRow[] = await queryRows(tx, 
+        `UPDATE session.sessions SET status = 'active', opened_at = now(), last_seen_at = now()
+         WHERE id = $1 AND status = 'inactive' RETURNING ${SESSION_COLUMNS}`,
+        [sessionId],
+      );
+      if (opened.length) {
+        await audit(tx, opened[0].document_id, sessionId, 'session.opened', {});
+        return opened[0];
+      }
+      const rows: SessionRow[] = await queryRows(tx, `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE id = $1`, [
+        sessionId,
+      ]);
+      return rows[0] ?? null;
+    });
+  }
+
+  /**
+   * Ends one session if it is still open. `tenantId` null is the system acting (expiry).
+   * Returns null when the session does not exist (for that tenant).
+   */
+  async endSession(
+    sessionId: string,
+    tenantId: string | null,
+    status: EndStatus,
+    reason: CloseReason,
+  ): Promise<{ outcome: EndOutcome; finalStatus: EndStatus } | null> {
+    return this.db.transaction(async (tx) => {
+      // Lock the document first: closes of its sessions then run one at a time, so the
+      // last one to end always sees that no other is open and removes the content.
+      const docs: { document_id: string; tenant_id: string }[] = await queryRows(tx, 
+        `SELECT d.id AS document_id, d.tenant_id FROM session.documents d
+         JOIN session.sessions s ON s.document_id = d.id
+         WHERE s.id = $1 AND ($2::uuid IS NULL OR s.tenant_id = $2) FOR UPDATE OF d`,
+        [sessionId, tenantId],
+      );
+      if (!docs.length) return null;
+      const { document_id: documentId, tenant_id: owner } = docs[0];
+      const updated: { status: EndStatus }[] = await queryRows(tx, 
+        `UPDATE session.sessions SET status = $2, close_reason = $3, closed_at = now()
+         WHERE id = $1 AND status IN ('inactive', 'active') RETURNING status`,
+        [sessionId, status, reason],
+      );
+      const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false };
+      if (!updated.length) {
+        const current: { status: EndStatus }[] = await queryRows(tx, 
+          `SELECT status FROM session.sessions WHERE id = $1`,
+          [sessionId],
+        );
+        return { outcome, finalStatus: current[0].status };
+      }
+      outcome.ended.push({ sessionId, status, reason });
+      await audit(tx, documentId, sessionId, status === 'expired' ? 'session.expired' : 'session.closed', { reason });
+      outcome.purged = await purgeIfUnused(tx, documentId);
+      return { outcome, finalStatus: status };
+    });
+  }
+
+  /** Ends every open session of a document and removes its content. Null when unknown. */
+  async endDocument(tenantId: string, documentId: string): Promise<EndOutcome | null> {
+    return this.db.transaction(async (tx) => {
+      const docs: unknown[] = await queryRows(tx, 
+        `SELECT id FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
+        [documentId, tenantId],
+      );
+      if (!docs.length) return null;
+      const closed: { id: string }[] = await queryRows(tx, 
+        `UPDATE session.sessions SET status = 'closed', close_reason = 'document_deleted', closed_at = now()
+         WHERE document_id = $1 AND status IN ('inactive', 'active') RETURNING id`,
+        [documentId],
+      );
+      for (const { id } of closed) {
+        await audit(tx, documentId, id, 'session.closed', { reason: 'document_deleted' });
+      }
+      const purged = await purgeIfUnused(tx, documentId);
+      return {
+        tenantId,
+        documentId,
+        ended: closed.map(({ id }) => ({ sessionId: id, status: 'closed' as const, reason: 'document_deleted' as const })),
+        purged,
+      };
+    });
+  }
+}
+
+/** Marks the document purged when none of its sessions is open; true if this call did. */
+async function purgeIfUnused(tx: EntityManager, documentId: string): Promise<boolean> {
+  const purged: unknown[] = await queryRows(tx, 
+    `UPDATE session.documents d SET status = 'purged', purged_at = now()
+     WHERE d.id = $1 AND d.status = 'live' AND NOT EXISTS (
+       SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ('inactive', 'active'))
+     RETURNING d.id`,
+    [documentId],
+  );
+  if (purged.length) await audit(tx, documentId, null, 'document.purged', {});
+  return purged.length > 0;
+}
+
+async function audit(
+  tx: EntityManager,
+  documentId: string,
+  sessionId: string | null,
+  type: string,
+  details: object,
+  at?: string,
+): Promise<void> {
+  await queryRows(tx, 
+    `INSERT INTO session.audit_events (document_id, session_id, type, at, details)
+     VALUES ($1, $2, $3, coalesce($4::timestamptz, now()), $5)`,
+    [documentId, sessionId, type, at ?? null, details],
+  );
+}
+
+function createdDetails(e: SessionCreated) {
+  return { kind: e.kind, mode: e.session.mode, user: e.session.user, expires_at: e.session.expiresAt };
+}

@@ -1,0 +1,190 @@
+import {
+  DomainError,
+  ErrorCode,
+  EventName,
+  type CloseReason,
+  type ContentLocation,
+  type DocumentDeleteResult,
+  type DocumentRecord,
+  type PageView,
+  type SessionCreated,
+  type SessionEndResult,
+  type SessionRecord,
+} from '@docsession/contracts';
+import type { EventPublisher } from '@docsession/platform';
+import type { BlobStore } from '@docsession/storage';
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { PendingOpens } from '@docsession/pending-opens';
+import { isOpen, toContentLocation, toDocumentRecord, toSessionRecord, type SessionRow } from './rows';
+import type { SessionExpiryQueue } from './session-expiry-queue';
+import type { EndOutcome, SessionStore } from './session-store';
+
+const notFound = (what: string) => new DomainError(ErrorCode.NotFound, `No such ${what}.`);
+const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
+
+/**
+ * The session context's use cases: storing opens, answering reads, ending sessions and
+ * removing a document's content the moment its last session ends.
+ */
+export class SessionService {
+  private readonly logger = new Logger(SessionService.name);
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly pending: PendingOpens,
+    private readonly blobs: BlobStore,
+    private readonly publisher: EventPublisher,
+    private readonly expiry: SessionExpiryQueue,
+  ) {}
+
+  /**
+   * Stores a `session.created` event. Safe to run any number of times for one event:
+   * inserts are keyed by id and the expiry job by session id. Returns false for a join
+   * on a document the tenant does not have (an event that can never apply).
+   */
+  async applyCreated(event: SessionCreated): Promise<boolean> {
+    if (event.kind === 'open') {
+      await this.store.insertOpen(event);
+    } else if ((await this.store.insertJoin(event)) === 'missing') {
+      this.logger.error(`Join ${event.session.sessionId} names unknown document ${event.document.documentId}`);
+      return false;
+    }
+    await this.expiry.schedule(event.session.sessionId, event.session.expiresAt);
+    await this.pending.forget(event);
+    return true;
+  }
+
+  async getSession(tenantId: string, sessionId: string): Promise<SessionRecord> {
+    return toSessionRecord(await this.sessionOf(tenantId, sessionId));
+  }
+
+  async closeSession(tenantId: string, sessionId: string, reason: CloseReason): Promise<SessionEndResult> {
+    await this.sessionOf(tenantId, sessionId); // read-through for an open not consumed yet
+    const result = await this.store.endSession(sessionId, tenantId, 'closed', reason);
+    if (!result) throw notFound('session');
+    await this.afterEnd(result.outcome);
+    return { sessionId, status: result.finalStatus };
+  }
+
+  /** Run by the expiry job. Idempotent: a session already final stays as it is. */
+  async expireSession(sessionId: string): Promise<void> {
+    const result = await this.store.endSession(sessionId, null, 'expired', 'expired');
+    if (result) await this.afterEnd(result.outcome);
+  }
+
+  async getDocument(tenantId: string, documentId: string): Promise<DocumentRecord> {
+    const doc = await this.documentOf(tenantId, documentId);
+    return toDocumentRecord(doc, await this.store.listSessions(documentId));
+  }
+
+  async listDocumentSessions(tenantId: string, documentId: string): Promise<SessionRecord[]> {
+    await this.documentOf(tenantId, documentId);
+    return (await this.store.listSessions(documentId)).map(toSessionRecord);
+  }
+
+  async deleteDocument(tenantId: string, documentId: string): Promise<DocumentDeleteResult> {
+    await this.documentOf(tenantId, documentId);
+    const outcome = await this.store.endDocument(tenantId, documentId);
+    if (!outcome) throw notFound('document');
+    await this.afterEnd(outcome);
+    return { documentId, status: 'purged' };
+  }
+
+  async contentLocation(tenantId: string, documentId: string): Promise<ContentLocation> {
+    const doc = await this.documentOf(tenantId, documentId);
+    if (doc.status !== 'live') throw gone('The document content was removed when its last session ended.');
+    return toContentLocation(doc);
+  }
+
+  /** The browser page: first load marks the session active; a final session is gone. */
+  async openPage(tokenHash: string): Promise<PageView> {
+    const found = await this.sessionByToken(tokenHash);
+    if (!isOpen(found.status)) throw gone('This session has ended.');
+    const session = (await this.store.markOpened(found.id)) ?? found;
+    if (!isOpen(session.status)) throw gone('This session has ended.');
+    return this.pageView(session);
+  }
+
+  /** The page's content request: no state change. */
+  async pageContent(tokenHash: string): Promise<PageView> {
+    const session = await this.sessionByToken(tokenHash);
+    if (!isOpen(session.status)) throw gone('This session has ended.');
+    return this.pageView(session);
+  }
+
+  private async pageView(session: SessionRow): Promise<PageView> {
+    const doc = await this.store.findDocument(session.tenant_id, session.document_id);
+    if (!doc || doc.status !== 'live') throw gone('The document content was removed.');
+    return { session: toSessionRecord(session), document: toContentLocation(doc) };
+  }
+
+  // Lookups that fall back to the pending open the gateway recorded (read-your-writes).
+
+  private async sessionOf(tenantId: string, sessionId: string): Promise<SessionRow> {
+    let row = await this.store.findSession(tenantId, sessionId);
+    if (!row) {
+      const event = await this.pending.bySession(sessionId);
+      if (event?.tenantId === tenantId && (await this.applyCreated(event))) {
+        row = await this.store.findSession(tenantId, sessionId);
+      }
+    }
+    if (!row) throw notFound('session');
+    return row;
+  }
+
+  private async documentOf(tenantId: string, documentId: string) {
+    let doc = await this.store.findDocument(tenantId, documentId);
+    if (!doc) {
+      const event = await this.pending.byDocument(documentId);
+      if (event?.tenantId === tenantId && (await this.applyCreated(event))) {
+        doc = await this.store.findDocument(tenantId, documentId);
+      }
+    }
+    if (!doc) throw notFound('document');
+    return doc;
+  }
+
+  private async sessionByToken(tokenHash: string): Promise<SessionRow> {
+    let row = await this.store.findSessionByToken(tokenHash);
+    if (!row) {
+      const event = await this.pending.byToken(tokenHash);
+      if (event && (await this.applyCreated(event))) row = await this.store.findSessionByToken(tokenHash);
+    }
+    if (!row) throw notFound('session');
+    return row;
+  }
+
+  /**
+   * After the transaction committed: remove the content, then tell the bus. A crash in
+   * between leaves a blob of a purged document, which the purge job removes.
+   */
+  private async afterEnd(outcome: EndOutcome): Promise<void> {
+    if (outcome.purged) await this.blobs.delete(outcome.documentId);
+    const occurredAt = new Date().toISOString();
+    const publishing = outcome.ended.map((e) =>
+      this.publisher.publish(e.status === 'expired' ? EventName.SessionExpired : EventName.SessionClosed, {
+        eventId: randomUUID(),
+        occurredAt,
+        tenantId: outcome.tenantId,
+        documentId: outcome.documentId,
+        sessionId: e.sessionId,
+        status: e.status,
+        reason: e.reason,
+      }),
+    );
+    if (outcome.purged) {
+      publishing.push(
+        this.publisher.publish(EventName.DocumentPurged, {
+          eventId: randomUUID(),
+          occurredAt,
+          tenantId: outcome.tenantId,
+          documentId: outcome.documentId,
+        }),
+      );
+    }
+    for (const result of await Promise.allSettled(publishing)) {
+      if (result.status === 'rejected') this.logger.warn(`Lifecycle event not published: ${result.reason}`);
+    }
+  }
+}

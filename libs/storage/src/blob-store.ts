@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+
+/** What a completed write produced. */
+export interface StoredBlob {
+  key: string;
+  sizeBytes: number;
+  /** Lowercase hex. */
+  sha256: string;
+}
+
+/** The upload passed its size limit; nothing was stored. */
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`Blob exceeds the limit of ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
+/** Holds an uploaded document's bytes while the document is live. Keys are document ids. */
+export interface BlobStore {
+  /**
+   * Streams `source` into the blob `key`, hashing as it goes. More than `maxBytes` rejects with
+   * BlobTooLargeError and leaves nothing behind; a failing `source` rejects with the source's error
+   * and leaves nothing behind. The blob appears (or an existing one is replaced) only once
+   * complete, so a reader never sees half a file.
+   */
+  write(key: string, source: Readable | Buffer, maxBytes: number): Promise<StoredBlob>;
+  /** A read stream of the blob, or null when it does not exist. */
+  read(key: string): Promise<Readable | null>;
+  /** Removes the blob; true if it existed. Never throws for a missing blob. */
+  delete(key: string): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
+  /**
+   * Every blob with its modification time, for the purge job that removes orphans, plus leftover
+   * temporary files of interrupted writes (`temporary: true`; their `key` is an opaque name only
+   * meant for deleteTemporary). Streams the listing, so memory stays flat however many blobs exist.
+   */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date; temporary: boolean }>;
+  /** Removes a leftover temporary file reported by list(); true if it existed. */
+  deleteTemporary(key: string): Promise<boolean>;
+}
+
+const KEY = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isValidKey(key: string): boolean {
+  return typeof key === 'string' && KEY.test(key);
+}
+
+/** Keys become file names (and object names in other backends): refuse anything that could traverse. */
+export function assertValidKey(key: string): void {
+  if (!isValidKey(key)) {
+    throw new Error(`Invalid blob key ${JSON.stringify(key)}: expected 1-128 of [A-Za-z0-9_-]`);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @docsession/tenancy — tenants and their API keys (schema `tenancy`): creation,
+ * authentication, revocation. Keys are shown once and stored only as hashes.
+ */
+export * from './credentials';
+export * from './entities';
+export * from './migrations';
+export * from './tenancy.service';
+
+import { ApiKeyEntity, TenantEntity } from './entities';
+export const tenancyEntities = [TenantEntity, ApiKeyEntity];

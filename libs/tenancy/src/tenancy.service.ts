@@ -1,0 +1,70 @@
+import { queryRows } from '@docsession/platform';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { newApiKey, sha256Hex, webhookSecret } from './credentials';
+import { ApiKeyEntity, TenantEntity } from './entities';
+
+export interface CreatedTenant {
+  tenantId: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+export interface CreatedKey {
+  keyId: string;
+  apiKey: string;
+}
+
+/** Tenants and their API keys: the only code that writes the `tenancy` schema. */
+@Injectable()
+export class TenancyService {
+  constructor(private readonly db: DataSource) {}
+
+  async createTenant(
+    input: { tenantId?: string; name: string; webhookUrl: string | null },
+    secretKey: string,
+  ): Promise<CreatedTenant> {
+    const tenantId = input.tenantId ?? randomUUID();
+    const apiKey = newApiKey();
+    await this.db.transaction(async (tx) => {
+      await tx.insert(TenantEntity, { id: tenantId, name: input.name, webhookUrl: input.webhookUrl });
+      await tx.insert(ApiKeyEntity, { id: randomUUID(), tenantId, keyHash: sha256Hex(apiKey) });
+    });
+    return { tenantId, apiKey, webhookSecret: webhookSecret(secretKey, tenantId, 1) };
+  }
+
+  /** Null when the tenant does not exist. */
+  async createKey(tenantId: string): Promise<CreatedKey | null> {
+    const apiKey = newApiKey();
+    const keyId = randomUUID();
+    const rows: unknown[] = await queryRows(this.db, 
+      `INSERT INTO tenancy.api_keys (id, tenant_id, key_hash)
+       SELECT $1, id, $3 FROM tenancy.tenants WHERE id = $2 RETURNING id`,
+      [keyId, tenantId, sha256Hex(apiKey)],
+    );
+    return rows.length ? { keyId, apiKey } : null;
+  }
+
+  /** False when no such key exists. Revoking twice is fine. */
+  async revokeKey(keyId: string): Promise<boolean> {
+    const rows: unknown[] = await queryRows(this.db, 
+      `UPDATE tenancy.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`,
+      [keyId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The tenant an API key belongs to, or null for an unknown or revoked key. */
+  async authenticate(apiKey: string): Promise<string | null> {
+    const rows: { tenant_id: string }[] = await queryRows(this.db, 
+      `SELECT tenant_id FROM tenancy.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [sha256Hex(apiKey)],
+    );
+    return rows[0]?.tenant_id ?? null;
+  }
+
+  async findTenant(tenantId: string): Promise<TenantEntity | null> {
+    return this.db.getRepository(TenantEntity).findOneBy({ id: tenantId });
+  }
+}

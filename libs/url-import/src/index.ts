@@ -1,0 +1,3 @@
+export { UrlImportError, type UrlImportFailure } from './errors';
+export { isBlockedAddress } from './address-policy';
+export { openUrl, type ImportedResponse, type UrlImportOptions } from './open-url';
