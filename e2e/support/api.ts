@@ -18,7 +18,7 @@ export interface RequestOptions {
 
 export function gatewayUrl(open = false): string {
   const { ports } = e2eState();
-  return `http://127.0.0.1:${open ? ports.openGateway : ports.gateway}`;
+  return `http://127.0.0.1:${open ? ports.spare : ports.gateway}`;
 }
 
 /** One HTTP request to a gateway, with the body parsed when it is JSON. */

@@ -2,9 +2,9 @@ import { parseConfig } from '@docsession/platform';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultProcesses, LocalSystem, newIsolatedEnvironment } from '@docsession/local-instance';
 import { migrate } from '../../apps/cli/src/migrate';
-import { defaultProcesses, LocalSystem } from '../../apps/cli/src/system';
-import { newTestEnvironment } from './environment';
+import { E2E_SETTINGS } from './environment';
 import type { E2EState } from './state';
 
 declare global {
@@ -13,7 +13,7 @@ declare global {
 
 /** Starts the real services once for all e2e test files. */
 export default async function globalSetup(): Promise<void> {
-  const t = await newTestEnvironment();
+  const t = await newIsolatedEnvironment('e2e', E2E_SETTINGS);
   const logPath = join(tmpdir(), `docsession-${t.runId}.log`);
   const logFile = createWriteStream(logPath);
   process.stdout.write(`\ne2e run ${t.runId}: service logs in ${logPath}\n`);
@@ -26,8 +26,8 @@ export default async function globalSetup(): Promise<void> {
     {
       name: 'open-gateway',
       app: 'gateway',
-      port: t.ports.openGateway,
-      env: { PORT: String(t.ports.openGateway), URL_IMPORT_ALLOW_PRIVATE: 'true' },
+      port: t.ports.spare,
+      env: { PORT: String(t.ports.spare), URL_IMPORT_ALLOW_PRIVATE: 'true' },
     },
   ]);
 

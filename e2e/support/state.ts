@@ -1,10 +1,10 @@
-import type { TestPorts } from './environment';
+import type { InstancePorts } from '@docsession/local-instance';
 
 /** What global setup tells the test files about the running system. */
 export interface E2EState {
   runId: string;
   env: NodeJS.ProcessEnv;
-  ports: TestPorts;
+  ports: InstancePorts;
   dataDir: string;
   adminToken: string;
   pids: Record<string, number>;

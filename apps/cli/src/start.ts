@@ -1,6 +1,6 @@
 import { loadConfig, secretFromEnvOrDataDir } from '@docsession/platform';
 import { migrate } from './migrate';
-import { defaultProcesses, LocalSystem } from './system';
+import { defaultProcesses, LocalSystem } from '@docsession/local-instance';
 
 const COLORS: Record<string, string> = { gateway: '36', session: '35', metering: '33', worker: '32' };
 

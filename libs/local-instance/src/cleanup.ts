@@ -5,8 +5,8 @@ import { rmSync } from 'node:fs';
 
 const SERVICES: ServiceName[] = ['gateway', 'session', 'metering', 'worker'];
 
-/** Removes everything a test run created on the shared servers. */
-export async function removeTestResources(env: NodeJS.ProcessEnv): Promise<void> {
+/** Removes everything an isolated instance created on the shared servers. */
+export async function removeIsolatedResources(env: NodeJS.ProcessEnv): Promise<void> {
   const namespace = env.NAMESPACE!;
   const names = busNames({ NAMESPACE: namespace });
   const connection = await amqp.connect(env.AMQP_URL!);

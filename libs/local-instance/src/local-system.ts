@@ -19,9 +19,9 @@ export interface RunningProcess {
   child: ChildProcess;
 }
 
-/** `apps/<app>/dist/main.js`, found from this file in `src/` and in `dist/` alike. */
+/** `apps/<app>/dist/main.js`, found from this file in `src/` (tests) and in `dist/` alike. */
 export function entryOf(app: AppName): string {
-  return resolve(__dirname, '..', '..', app, 'dist', 'main.js');
+  return resolve(__dirname, '..', '..', '..', 'apps', app, 'dist', 'main.js');
 }
 
 /**
@@ -96,7 +96,7 @@ export class LocalSystem {
 }
 
 /** The four services on one machine, on the ports the configuration names. */
-export function defaultProcesses(ports: { gateway: number; session: number; metering: number; worker: number }) {
+export function defaultProcesses(ports: { gateway: number; session: number; metering: number; worker: number }): ProcessSpec[] {
   return (['session', 'metering', 'worker', 'gateway'] as const).map(
     (app): ProcessSpec => ({ name: app, app, port: ports[app] }),
   );

@@ -1,0 +1,8 @@
+/**
+ * @docsession/local-instance — runs docsession's services as local processes: for
+ * `npm start`, and, in a throwaway namespace of their own, for the e2e tests and the
+ * benchmarks.
+ */
+export * from './cleanup';
+export * from './isolated-environment';
+export * from './local-system';
