@@ -123,9 +123,13 @@ describe('authentication and tenant isolation', () => {
     const second = await api('POST', `/v1/admin/tenants/${t.tenant_id}/keys`, { key: adminToken });
     expect(second.status).toBe(201);
     expect(second.body.api_key).toMatch(/^dsk_/);
+    // Used once on both gateways, so each has it among its verified keys.
+    expect((await api('GET', '/v1/usage', { key: second.body.api_key })).status).toBe(200);
+    expect((await api('GET', '/v1/usage', { key: second.body.api_key, openGateway: true })).status).toBe(200);
     const revoked = await api('DELETE', `/v1/admin/keys/${second.body.key_id}`, { key: adminToken });
     expect(revoked.status).toBe(200);
     expectError(await api('GET', '/v1/usage', { key: second.body.api_key }), 401, 'unauthorized');
+    expectError(await api('GET', '/v1/usage', { key: second.body.api_key, openGateway: true }), 401, 'unauthorized');
     expect((await api('GET', '/v1/usage', { key: t.api_key })).status).toBe(200);
   });
 

@@ -1,9 +1,7 @@
-import { parseConfig } from '@docsession/platform';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultProcesses, LocalSystem, newIsolatedEnvironment } from '@docsession/local-instance';
-import { migrate } from '../../apps/cli/src/migrate';
 import { E2E_SETTINGS } from './environment';
 import type { E2EState } from './state';
 
@@ -18,8 +16,8 @@ export default async function globalSetup(): Promise<void> {
   const logFile = createWriteStream(logPath);
   process.stdout.write(`\ne2e run ${t.runId}: service logs in ${logPath}\n`);
 
-  await migrate(parseConfig(t.env), () => undefined);
   const system = new LocalSystem(t.env, (name, line) => logFile.write(`[${name}] ${line}\n`));
+  await system.migrate();
   globalThis.__E2E_SYSTEM__ = system;
   await system.start([
     ...defaultProcesses(t.ports),

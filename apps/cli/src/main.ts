@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { UsageLedger } from '@docsession/metering';
-import { ConfigError, createDataSource, loadConfig, secretFromEnvOrDataDir, type AppConfig } from '@docsession/platform';
-import { tenancyEntities, TenancyService } from '@docsession/tenancy';
+import {
+  ConfigError,
+  createDataSource,
+  createRedis,
+  loadConfig,
+  redisPrefix,
+  secretFromEnvOrDataDir,
+  type AppConfig,
+} from '@docsession/platform';
+import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { migrate } from './migrate';
@@ -96,7 +104,14 @@ async function run(argv: string[]): Promise<void> {
     case 'keys revoke': {
       if (!values.key) throw new UsageError('keys revoke needs --key');
       const keyId = values.key;
-      if (!(await withContexts(config, (tenancy) => tenancy.revokeKey(keyId)))) throw new UsageError(`No key ${keyId}`);
+      const keyHash = await withContexts(config, (tenancy) => tenancy.revokeKey(keyId));
+      if (!keyHash) throw new UsageError(`No key ${keyId}`);
+      const redis = createRedis(config, 'producer');
+      try {
+        await new KeyRevocations(redis, redisPrefix(config)).announce(keyHash);
+      } finally {
+        redis.disconnect();
+      }
       out(`Revoked ${keyId}.`);
       return;
     }

@@ -1,12 +1,13 @@
 import { PendingOpens } from '@docsession/pending-opens';
 import { APP_CONFIG, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
-import { tenancyEntities, TenancyService } from '@docsession/tenancy';
+import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { VerifiedKeys } from './auth/verified-keys';
 import { backendProviders } from './backends';
 import { blobStoreProvider } from './blob-store.provider';
 import { DocumentIntake } from './opens/document-intake';
@@ -32,6 +33,12 @@ import { UsageController } from './usage/usage.controller';
     ...backendProviders,
     blobStoreProvider,
     { provide: TenancyService, inject: [DataSource], useFactory: (db: DataSource) => new TenancyService(db) },
+    {
+      provide: KeyRevocations,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) => new KeyRevocations(redis, redisPrefix(config)),
+    },
+    VerifiedKeys,
     {
       provide: PendingOpens,
       inject: [REDIS, APP_CONFIG],

@@ -12,6 +12,8 @@ export interface ProcessSpec {
   port: number;
   /** Settings for this process on top of the shared environment. */
   env?: NodeJS.ProcessEnv;
+  /** Extra Node.js flags, e.g. `--cpu-prof` to profile it. */
+  nodeArgs?: string[];
 }
 
 export interface RunningProcess {
@@ -20,7 +22,7 @@ export interface RunningProcess {
 }
 
 /** `apps/<app>/dist/main.js`, found from this file in `src/` (tests) and in `dist/` alike. */
-export function entryOf(app: AppName): string {
+export function entryOf(app: AppName | 'cli'): string {
   return resolve(__dirname, '..', '..', '..', 'apps', app, 'dist', 'main.js');
 }
 
@@ -37,13 +39,26 @@ export class LocalSystem {
     private readonly log: (name: string, line: string) => void,
   ) {}
 
+  /** Applies migrations the way an operator does: `cli db migrate`, in this environment. */
+  async migrate(): Promise<void> {
+    const child = spawn(process.execPath, [entryOf('cli'), 'db', 'migrate'], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => this.log('migrate', line));
+    }
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    if (code !== 0) throw new Error(`migrations failed (exit code ${code})`);
+  }
+
   async start(specs: ProcessSpec[], readyTimeoutMs = 60_000): Promise<void> {
     for (const spec of specs) this.launch(spec);
     await Promise.all(specs.map((spec) => this.waitReady(spec, readyTimeoutMs)));
   }
 
   launch(spec: ProcessSpec): RunningProcess {
-    const child = spawn(process.execPath, [entryOf(spec.app)], {
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), entryOf(spec.app)], {
       env: { ...this.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

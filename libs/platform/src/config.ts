@@ -47,6 +47,8 @@ export const configSchema = z.object({
         .map((t) => t.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /** How long a gateway trusts a verified API key without asking PostgreSQL; revocations evict at once. 0 disables. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   DEFAULT_USAGE_LIMIT: z.coerce.number().int().min(0).default(50_000),

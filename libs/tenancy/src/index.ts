@@ -4,6 +4,7 @@
  */
 export * from './credentials';
 export * from './entities';
+export * from './key-revocations';
 export * from './migrations';
 export * from './tenancy.service';
 

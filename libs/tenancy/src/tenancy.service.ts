@@ -38,7 +38,8 @@ export class TenancyService {
   async createKey(tenantId: string): Promise<CreatedKey | null> {
     const apiKey = newApiKey();
     const keyId = randomUUID();
-    const rows: unknown[] = await queryRows(this.db, 
+    const rows: unknown[] = await queryRows(
+      this.db,
       `INSERT INTO tenancy.api_keys (id, tenant_id, key_hash)
        SELECT $1, id, $3 FROM tenancy.tenants WHERE id = $2 RETURNING id`,
       [keyId, tenantId, sha256Hex(apiKey)],
@@ -46,20 +47,25 @@ export class TenancyService {
     return rows.length ? { keyId, apiKey } : null;
   }
 
-  /** False when no such key exists. Revoking twice is fine. */
-  async revokeKey(keyId: string): Promise<boolean> {
-    const rows: unknown[] = await queryRows(this.db, 
-      `UPDATE tenancy.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`,
+  /**
+   * Revokes a key (revoking twice is fine) and returns its hash, for the caches of
+   * verified keys to drop; null when no such key exists.
+   */
+  async revokeKey(keyId: string): Promise<string | null> {
+    const rows: { key_hash: string }[] = await queryRows(
+      this.db,
+      `UPDATE tenancy.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING key_hash`,
       [keyId],
     );
-    return rows.length > 0;
+    return rows[0]?.key_hash ?? null;
   }
 
-  /** The tenant an API key belongs to, or null for an unknown or revoked key. */
-  async authenticate(apiKey: string): Promise<string | null> {
-    const rows: { tenant_id: string }[] = await queryRows(this.db, 
+  /** The tenant of an API key, by the key's hash; null for an unknown or revoked key. */
+  async tenantOfKey(keyHash: string): Promise<string | null> {
+    const rows: { tenant_id: string }[] = await queryRows(
+      this.db,
       `SELECT tenant_id FROM tenancy.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [sha256Hex(apiKey)],
+      [keyHash],
     );
     return rows[0]?.tenant_id ?? null;
   }

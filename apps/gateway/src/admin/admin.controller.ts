@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode, MeteringRpc } from '@docsession/contracts';
 import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
-import { TenancyService } from '@docsession/tenancy';
+import { KeyRevocations, TenancyService } from '@docsession/tenancy';
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -29,6 +29,7 @@ export class AdminController {
     @Inject(SECRET_KEY) private readonly secretKey: string,
     @Inject(METERING_RPC) private readonly metering: RpcClient,
     private readonly tenancy: TenancyService,
+    private readonly revocations: KeyRevocations,
   ) {}
 
   /** The plan is set first: a failure then leaves no tenant behind, only an unused plan row. */
@@ -60,7 +61,9 @@ export class AdminController {
 
   @Delete('keys/:keyId')
   async revokeKey(@Param('keyId', IdPipe) keyId: string) {
-    if (!(await this.tenancy.revokeKey(keyId))) throw new DomainError(ErrorCode.NotFound, 'No such key.');
+    const keyHash = await this.tenancy.revokeKey(keyId);
+    if (!keyHash) throw new DomainError(ErrorCode.NotFound, 'No such key.');
+    await this.revocations.announce(keyHash);
     return { key_id: keyId, revoked: true };
   }
 }

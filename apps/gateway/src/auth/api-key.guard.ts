@@ -1,16 +1,13 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
-import { TenancyService } from '@docsession/tenancy';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { presentedCredential } from './tenant';
+import { VerifiedKeys } from './verified-keys';
 
-/**
- * Tenant auth on `/v1/*`: the key is looked up by its hash on every request, so a
- * revoked key is refused at once on every gateway.
- */
+/** Tenant auth on `/v1/*`: `Authorization: Bearer <api_key>` or `X-API-Key`. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly tenancy: TenancyService) {}
+  constructor(private readonly keys: VerifiedKeys) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
@@ -18,7 +15,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'Missing API key: send Authorization: Bearer <api_key>.');
     let tenantId: string | null;
     try {
-      tenantId = await this.tenancy.authenticate(key);
+      tenantId = await this.keys.tenantOf(key);
     } catch {
       throw new DomainError(ErrorCode.Unavailable, 'Cannot check the API key right now.');
     }
