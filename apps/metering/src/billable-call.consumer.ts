@@ -1,18 +1,25 @@
-import { EventName, sessionCreatedSchema } from '@docsession/contracts';
+import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import { UsageLedger } from '@docsession/metering';
-import { consumeEvent } from '@docsession/platform';
+import { consumeEvent, MicroBatcher } from '@docsession/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 
-/** Every `session.created` is one billable call; acked only after the ledger committed. */
+const MAX_BATCH = 500;
+
+/**
+ * Every `session.created` is one billable call; acked only after the ledger committed.
+ * Events that arrive together are recorded in one transaction.
+ */
 @Controller()
 export class BillableCallConsumer {
-  constructor(private readonly ledger: UsageLedger) {}
+  private readonly batcher: MicroBatcher<SessionCreated>;
+
+  constructor(ledger: UsageLedger) {
+    this.batcher = new MicroBatcher((events) => ledger.recordAll(events), MAX_BATCH);
+  }
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await consumeEvent(context, sessionCreatedSchema, data, async (event) => {
-      await this.ledger.record(event);
-    });
+    await consumeEvent(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
   }
 }

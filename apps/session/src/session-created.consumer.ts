@@ -1,18 +1,25 @@
-import { EventName, sessionCreatedSchema } from '@docsession/contracts';
-import { consumeEvent } from '@docsession/platform';
+import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
+import { consumeEvent, MicroBatcher } from '@docsession/platform';
 import { SessionService } from '@docsession/sessions';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 
-/** Stores each open from the bus; acked only after the insert committed. */
+const MAX_BATCH = 500;
+
+/**
+ * Stores each open from the bus; acked only after the insert committed. Events that
+ * arrive together are stored in one transaction.
+ */
 @Controller()
 export class SessionCreatedConsumer {
-  constructor(private readonly sessions: SessionService) {}
+  private readonly batcher: MicroBatcher<SessionCreated>;
+
+  constructor(sessions: SessionService) {
+    this.batcher = new MicroBatcher((events) => sessions.applyCreated(events), MAX_BATCH);
+  }
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await consumeEvent(context, sessionCreatedSchema, data, async (event) =>
-      (await this.sessions.applyCreated(event)) ? undefined : 'dead-letter',
-    );
+    await consumeEvent(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
   }
 }

@@ -20,33 +20,38 @@ export class UsageLedger {
   ) {}
 
   /**
-   * Records one billable call. The ledger insert and the counter increment are one
-   * statement, so they commit together; a repeated event id inserts nothing and so
-   * counts nothing. Returns true when this call was new.
+   * Records billable calls. The ledger inserts and the counter increments are one
+   * statement, so they commit together; an event id already in the ledger inserts
+   * nothing and so counts nothing, however often it is delivered.
    */
-  async record(event: SessionCreated): Promise<boolean> {
-    const rows: unknown[] = await queryRows(this.db, 
-      `WITH ins AS (
+  async recordAll(events: SessionCreated[]): Promise<void> {
+    const unique = [...new Map(events.map((e) => [`${e.tenantId}/${e.eventId}`, e])).values()];
+    await queryRows(
+      this.db,
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])
+           AS t(tenant_id, event_id, occurred_at, session_id, document_id, user_id, kind)
+       ), ins AS (
          INSERT INTO metering.billable_calls
            (tenant_id, event_id, occurred_at, period_start, session_id, document_id, user_id, kind)
-         VALUES ($1, $2, $3, date_trunc('month', $3::timestamptz AT TIME ZONE 'UTC')::date, $4, $5, $6, $7)
+         SELECT tenant_id, event_id, occurred_at, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
+                session_id, document_id, user_id, kind
+         FROM input
          ON CONFLICT DO NOTHING RETURNING tenant_id, period_start
        )
        INSERT INTO metering.usage_counters (tenant_id, period_start, total)
-       SELECT tenant_id, period_start, 1 FROM ins
-       ON CONFLICT (tenant_id, period_start) DO UPDATE SET total = metering.usage_counters.total + 1
-       RETURNING total`,
+       SELECT tenant_id, period_start, count(*) FROM ins GROUP BY tenant_id, period_start
+       ON CONFLICT (tenant_id, period_start) DO UPDATE SET total = metering.usage_counters.total + EXCLUDED.total`,
       [
-        event.tenantId,
-        event.eventId,
-        event.occurredAt,
-        event.session.sessionId,
-        event.document.documentId,
-        event.session.user?.id ?? null,
-        event.kind,
+        unique.map((e) => e.tenantId),
+        unique.map((e) => e.eventId),
+        unique.map((e) => e.occurredAt),
+        unique.map((e) => e.session.sessionId),
+        unique.map((e) => e.document.documentId),
+        unique.map((e) => e.session.user?.id ?? null),
+        unique.map((e) => e.kind),
       ],
     );
-    return rows.length > 0;
   }
 
   async setPlan(plan: SetPlanRequest): Promise<void> {

@@ -55,9 +55,12 @@ export class PendingOpens {
     return sessionId ? this.bySession(sessionId) : null;
   }
 
-  async forget(event: SessionCreated): Promise<void> {
-    const keys = [this.sessionKey(event.session.sessionId), this.tokenKey(event.session.tokenHash)];
-    if (event.kind === 'open') keys.push(this.documentKey(event.document.documentId));
-    await this.redis.del(...keys);
+  async forget(events: SessionCreated[]): Promise<void> {
+    const keys = events.flatMap((e) => [
+      this.sessionKey(e.session.sessionId),
+      this.tokenKey(e.session.tokenHash),
+      ...(e.kind === 'open' ? [this.documentKey(e.document.documentId)] : []),
+    ]);
+    if (keys.length) await this.redis.del(...keys);
   }
 }

@@ -158,6 +158,9 @@ export class RpcClient {
 }
 
 const logger = new Logger('EventConsumer');
+
+/** Thrown by a handler for an event that can never apply: it is dead-lettered, not retried. */
+export class UnprocessableEvent extends Error {}
 const REDELIVERY_DELAY_MS = 1_000;
 
 /**
@@ -171,7 +174,7 @@ export async function consumeEvent<S extends z.ZodType>(
   context: RmqContext,
   schema: S,
   data: unknown,
-  handle: (payload: z.infer<S>) => Promise<void | 'dead-letter'>,
+  handle: (payload: z.infer<S>) => Promise<void>,
 ): Promise<void> {
   const channel = context.getChannelRef() as amqp.Channel;
   const message = context.getMessage() as amqp.Message;
@@ -181,11 +184,12 @@ export async function consumeEvent<S extends z.ZodType>(
     return settle(() => channel.nack(message, false, false));
   }
   try {
-    if ((await handle(parsed.data)) === 'dead-letter') {
-      logger.error(`Dead-lettering ${context.getPattern()} event that can never apply`);
+    await handle(parsed.data);
+  } catch (err) {
+    if (err instanceof UnprocessableEvent) {
+      logger.error(`Dead-lettering ${context.getPattern()} event: ${err.message}`);
       return settle(() => channel.nack(message, false, false));
     }
-  } catch (err) {
     logger.warn(`${context.getPattern()} handler failed, redelivering: ${(err as Error).message}`);
     await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
     return settle(() => channel.nack(message, false, true));

@@ -53,7 +53,8 @@ export const configSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   DEFAULT_USAGE_LIMIT: z.coerce.number().int().min(0).default(50_000),
   DEFAULT_GRACE_PERCENT: z.coerce.number().int().min(0).max(1000).default(10),
-  EVENT_PREFETCH: z.coerce.number().int().positive().default(64),
+  /** Unacked events a consumer holds at once; also the largest batch it can commit together. */
+  EVENT_PREFETCH: z.coerce.number().int().positive().default(256),
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   URL_IMPORT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

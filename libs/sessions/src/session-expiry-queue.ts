@@ -17,19 +17,22 @@ export class SessionExpiryQueue {
     this.queue = new Queue<SessionExpiryJob>(JobQueue.SessionExpiry, { connection, prefix });
   }
 
-  async schedule(sessionId: string, expiresAt: string): Promise<void> {
-    const delay = Math.max(0, Date.parse(expiresAt) - Date.now());
-    await this.queue.add(
-      'expire',
-      { sessionId },
-      {
-        jobId: sessionId,
-        delay,
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: KEEP_FAILED,
-      },
+  /** One round trip for all of them. */
+  async scheduleAll(sessions: { sessionId: string; expiresAt: string }[]): Promise<void> {
+    const now = Date.now();
+    await this.queue.addBulk(
+      sessions.map(({ sessionId, expiresAt }) => ({
+        name: 'expire',
+        data: { sessionId },
+        opts: {
+          jobId: sessionId,
+          delay: Math.max(0, Date.parse(expiresAt) - now),
+          attempts: 10,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: KEEP_FAILED,
+        },
+      })),
     );
   }
 

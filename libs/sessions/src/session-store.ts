@@ -23,48 +23,59 @@ export class SessionStore {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Stores an `open` event — document, first session and audit entry — in one
-   * statement: one round trip, atomic, and a no-op when the session already exists.
+   * Stores `open` events — each a document, its first session and an audit entry — in
+   * one statement: one round trip and one commit for the whole batch, and nothing
+   * changed for an event already stored.
    */
-  async insertOpen(e: SessionCreated): Promise<boolean> {
-    const s = e.session;
-    const d = e.document;
-    const rows: unknown[] = await queryRows(this.db, 
-      `WITH doc AS (
+  async insertOpens(events: SessionCreated[]): Promise<void> {
+    const column = <V>(pick: (e: SessionCreated) => V) => events.map(pick);
+    await queryRows(
+      this.db,
+      `WITH input AS (
+         SELECT * FROM unnest(
+           $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
+           $9::uuid[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[],
+           $16::timestamptz[], $17::jsonb[]
+         ) AS t(document_id, tenant_id, external_id, name, content_type, size_bytes, sha256, metadata,
+                session_id, created_at, token_hash, mode, user_id, user_display_name, callback,
+                expires_at, details)
+       ), doc AS (
          INSERT INTO session.documents
            (id, tenant_id, external_id, name, content_type, size_bytes, sha256, metadata, host_session_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         SELECT document_id, tenant_id, external_id, name, content_type, size_bytes, sha256, metadata, session_id, created_at
+         FROM input
          ON CONFLICT (id) DO NOTHING RETURNING id
        ), ses AS (
          INSERT INTO session.sessions
            (id, document_id, tenant_id, token_hash, mode, user_id, user_display_name, status, callback, created_at, expires_at)
-         SELECT $9, id, $2, $11, $12, $13, $14, 'inactive', $15, $10, $16 FROM doc
+         SELECT i.session_id, i.document_id, i.tenant_id, i.token_hash, i.mode, i.user_id, i.user_display_name,
+                'inactive', i.callback, i.created_at, i.expires_at
+         FROM input i JOIN doc ON doc.id = i.document_id
          ON CONFLICT (id) DO NOTHING RETURNING id
        )
        INSERT INTO session.audit_events (document_id, session_id, type, at, details)
-       SELECT $1, id, 'session.created', $10, $17 FROM ses
-       RETURNING session_id`,
+       SELECT i.document_id, i.session_id, 'session.created', i.created_at, i.details
+       FROM input i JOIN ses ON ses.id = i.session_id`,
       [
-        d.documentId,
-        e.tenantId,
-        d.externalId,
-        d.name,
-        d.contentType,
-        d.sizeBytes,
-        d.sha256,
-        d.metadata,
-        s.sessionId,
-        e.occurredAt,
-        s.tokenHash,
-        s.mode,
-        s.user?.id ?? null,
-        s.user?.display_name ?? null,
-        s.callback,
-        s.expiresAt,
-        createdDetails(e),
+        column((e) => e.document.documentId),
+        column((e) => e.tenantId),
+        column((e) => e.document.externalId),
+        column((e) => e.document.name),
+        column((e) => e.document.contentType),
+        column((e) => e.document.sizeBytes),
+        column((e) => e.document.sha256),
+        column((e) => e.document.metadata),
+        column((e) => e.session.sessionId),
+        column((e) => e.occurredAt),
+        column((e) => e.session.tokenHash),
+        column((e) => e.session.mode),
+        column((e) => e.session.user?.id ?? null),
+        column((e) => e.session.user?.display_name ?? null),
+        column((e) => e.session.callback),
+        column((e) => e.session.expiresAt),
+        column(createdDetails),
       ],
     );
-    return rows.length > 0;
   }
 
   /**

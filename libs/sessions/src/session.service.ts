@@ -11,7 +11,7 @@ import {
   type SessionEndResult,
   type SessionRecord,
 } from '@docsession/contracts';
-import type { EventPublisher } from '@docsession/platform';
+import { UnprocessableEvent, type EventPublisher } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -39,20 +39,39 @@ export class SessionService {
   ) {}
 
   /**
-   * Stores a `session.created` event. Safe to run any number of times for one event:
-   * inserts are keyed by id and the expiry job by session id. Returns false for a join
-   * on a document the tenant does not have (an event that can never apply).
+   * Stores `session.created` events. Safe to run any number of times for one event:
+   * inserts are keyed by id and expiry jobs by session id. A join on a document the
+   * tenant does not have can never apply: it fails with UnprocessableEvent, after the
+   * rest of the batch was stored.
    */
-  async applyCreated(event: SessionCreated): Promise<boolean> {
-    if (event.kind === 'open') {
-      await this.store.insertOpen(event);
-    } else if ((await this.store.insertJoin(event)) === 'missing') {
-      this.logger.error(`Join ${event.session.sessionId} names unknown document ${event.document.documentId}`);
-      return false;
+  async applyCreated(events: SessionCreated[]): Promise<void> {
+    const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
+    const opens = unique.filter((e) => e.kind === 'open');
+    if (opens.length) await this.store.insertOpens(opens);
+    const missing = new Set<SessionCreated>();
+    for (const join of unique.filter((e) => e.kind === 'join')) {
+      if ((await this.store.insertJoin(join)) === 'missing') missing.add(join);
     }
-    await this.expiry.schedule(event.session.sessionId, event.session.expiresAt);
-    await this.pending.forget(event);
-    return true;
+    const applied = unique.filter((e) => !missing.has(e));
+    await Promise.all([
+      this.expiry.scheduleAll(applied.map((e) => e.session)),
+      this.pending.forget(applied),
+    ]);
+    if (missing.size) {
+      const ids = [...missing].map((e) => e.session.sessionId).join(', ');
+      throw new UnprocessableEvent(`join ${ids} names a document its tenant does not have`);
+    }
+  }
+
+  /** Applies an open recorded by the gateway but not consumed yet; false if it cannot apply. */
+  private async applyPending(event: SessionCreated): Promise<boolean> {
+    try {
+      await this.applyCreated([event]);
+      return true;
+    } catch (err) {
+      if (err instanceof UnprocessableEvent) return false;
+      throw err;
+    }
   }
 
   async getSession(tenantId: string, sessionId: string): Promise<SessionRecord> {
@@ -125,7 +144,7 @@ export class SessionService {
     let row = await this.store.findSession(tenantId, sessionId);
     if (!row) {
       const event = await this.pending.bySession(sessionId);
-      if (event?.tenantId === tenantId && (await this.applyCreated(event))) {
+      if (event?.tenantId === tenantId && (await this.applyPending(event))) {
         row = await this.store.findSession(tenantId, sessionId);
       }
     }
@@ -137,7 +156,7 @@ export class SessionService {
     let doc = await this.store.findDocument(tenantId, documentId);
     if (!doc) {
       const event = await this.pending.byDocument(documentId);
-      if (event?.tenantId === tenantId && (await this.applyCreated(event))) {
+      if (event?.tenantId === tenantId && (await this.applyPending(event))) {
         doc = await this.store.findDocument(tenantId, documentId);
       }
     }
@@ -149,7 +168,7 @@ export class SessionService {
     let row = await this.store.findSessionByToken(tokenHash);
     if (!row) {
       const event = await this.pending.byToken(tokenHash);
-      if (event && (await this.applyCreated(event))) row = await this.store.findSessionByToken(tokenHash);
+      if (event && (await this.applyPending(event))) row = await this.store.findSessionByToken(tokenHash);
     }
     if (!row) throw notFound('session');
     return row;

@@ -107,7 +107,7 @@ export class SessionOpener {
       await this.pending.record(event);
       await this.publisher.publish(EventName.SessionCreated, event);
     } catch (err) {
-      await Promise.allSettled([this.pending.forget(event), undo?.()]);
+      await Promise.allSettled([this.pending.forget([event]), undo?.()]);
       if (err instanceof DomainError) throw err;
       throw new DomainError(ErrorCode.Unavailable, 'Cannot open sessions right now; nothing was stored or billed.');
     }
