@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ClientRMQ, RmqContext, RmqRecord, Transport, type RmqOptions } from '@nestjs/microservices';
+import { ClientRMQ, RmqContext, Transport, type RmqOptions } from '@nestjs/microservices';
+import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
 import * as amqp from 'amqplib';
 import { lastValueFrom, timeout as rxTimeout, TimeoutError } from 'rxjs';
@@ -70,46 +71,49 @@ export function rpcServerOptions(config: BusConfig, service: ServiceName): RmqOp
   };
 }
 
-/** Publishes events to the topic exchange and resolves only once the broker confirmed. */
+/**
+ * Publishes events to the topic exchange, in the packet format of Nest's RMQ transport,
+ * and resolves only once the broker confirmed. It talks to amqp-connection-manager
+ * directly rather than through Nest's ClientRMQ: on the open path the client's
+ * Observable plumbing cost more CPU than the publish itself.
+ */
 export class EventPublisher {
-  private readonly client: ClientRMQ;
+  private readonly connection: AmqpConnectionManager;
+  private readonly channel: ChannelWrapper;
+  private readonly exchange: string;
 
   constructor(private readonly config: BusConfig) {
-    this.client = new ClientRMQ({
-      urls: [config.AMQP_URL],
-      exchange: busNames(config).eventExchange,
-      exchangeType: 'topic',
-      wildcards: true,
-      persistent: true,
+    this.exchange = busNames(config).eventExchange;
+    this.connection = connect([config.AMQP_URL]);
+    this.channel = this.connection.createChannel({
+      json: false,
+      confirm: true,
+      setup: (channel: amqp.ConfirmChannel) => channel.assertExchange(this.exchange, 'topic', { durable: true }),
     });
   }
 
   async connect(): Promise<void> {
-    await this.client.connect();
+    await this.channel.waitForConnect();
   }
 
   isConnected(): boolean {
-    try {
-      return this.client.unwrap<{ isConnected(): boolean }>().isConnected();
-    } catch {
-      return false;
-    }
+    return this.connection.isConnected();
   }
 
   /**
    * Throws DomainError(unavailable) when the broker does not confirm in time. The
-   * message is then withdrawn from the client's buffer, so a later reconnect does not
+   * message is then withdrawn from the channel's buffer, so a later reconnect does not
    * publish what the caller was told failed.
    */
   async publish<K extends keyof EventMap>(name: K, payload: EventMap[K] & { eventId: string }): Promise<void> {
     if (!this.isConnected()) throw new DomainError(ErrorCode.Unavailable, 'The message broker is not reachable.');
-    const record = new RmqRecord(payload, {
-      messageId: payload.eventId,
-      contentType: 'application/json',
-      timeout: this.config.PUBLISH_TIMEOUT_MS,
-    } as RmqRecord['options']);
     try {
-      await lastValueFrom(this.client.emit(name, record), { defaultValue: undefined });
+      await this.channel.publish(this.exchange, name, Buffer.from(JSON.stringify({ pattern: name, data: payload })), {
+        persistent: true,
+        messageId: payload.eventId,
+        contentType: 'application/json',
+        timeout: this.config.PUBLISH_TIMEOUT_MS,
+      });
     } catch (err) {
       throw new DomainError(ErrorCode.Unavailable, 'The message broker did not confirm the event.', {
         cause: String(err),
@@ -118,7 +122,8 @@ export class EventPublisher {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.channel.close();
+    await this.connection.close();
   }
 }
 
