@@ -1,4 +1,6 @@
-import { ConfigError, parseConfig } from './config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema, ConfigError, parseConfig } from './config';
 
 describe('parseConfig', () => {
   it('gives every setting a working default', () => {
@@ -31,5 +33,14 @@ describe('parseConfig', () => {
 
   it('refuses a default TTL above the maximum', () => {
     expect(() => parseConfig({ SESSION_TTL_SECONDS: '100', SESSION_TTL_MAX_SECONDS: '50' })).toThrow(ConfigError);
+  });
+});
+
+describe('the README', () => {
+  it('documents every setting, and only settings that exist', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Development'));
+    const documented = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape).sort());
   });
 });
