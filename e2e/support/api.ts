@@ -33,7 +33,8 @@ export async function api<T = any>(method: string, path: string, options: Reques
   const url = path.startsWith('http') ? path : `${gatewayUrl(options.openGateway)}${path}`;
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
-  const isJson = res.headers.get('content-type')?.includes('json');
+  const type = res.headers.get('content-type') ?? '';
+  const isJson = type.includes('json') && !type.includes('ndjson'); // NDJSON is many documents, not one
   return { status: res.status, headers: res.headers, body: isJson && text ? JSON.parse(text) : text, text };
 }
 

@@ -20,7 +20,10 @@ export default async function globalSetup(): Promise<void> {
   await system.migrate();
   globalThis.__E2E_SYSTEM__ = system;
   await system.start([
-    ...defaultProcesses(t.ports),
+    // The worker may reach loopback, so tests can receive its webhooks on a local server.
+    ...defaultProcesses(t.ports).map((p) =>
+      p.app === 'worker' ? { ...p, env: { ...p.env, URL_IMPORT_ALLOW_PRIVATE: 'true' } } : p,
+    ),
     {
       name: 'open-gateway',
       app: 'gateway',

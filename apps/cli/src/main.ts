@@ -12,8 +12,10 @@ import {
 import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { billingExport, billingReconcile } from './billing-commands';
 import { migrate } from './migrate';
 import { start } from './start';
+import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -24,6 +26,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   keys create --tenant TENANT_ID      issue another API key for a tenant
   keys revoke --key KEY_ID            revoke a key (it answers 401 at once)
   admin-token                         print the ADMIN_TOKEN the gateway accepts
+  billing export --period YYYY-MM [--out FILE] [--format csv|ndjson] [--tenant TENANT_ID]
+                                      the period's billable calls, as GET /v1/usage/export gives them
+                                      (all tenants without --tenant); progress on stderr, stdout without --out
+  billing reconcile --period YYYY-MM [--fix]
+                                      recompute every counter from the ledger; exit code 1 on a difference
 
 Settings come from the environment, as for the services (see the README).`;
 
@@ -49,8 +56,6 @@ function count(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-class UsageError extends Error {}
-
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -63,6 +68,10 @@ async function run(argv: string[]): Promise<void> {
       'plan-name': { type: 'string' },
       tenant: { type: 'string' },
       key: { type: 'string' },
+      period: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      fix: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,6 +122,12 @@ async function run(argv: string[]): Promise<void> {
         redis.disconnect();
       }
       out(`Revoked ${keyId}.`);
+      return;
+    }
+    case 'billing export':
+      return billingExport(config, values, process.stderr);
+    case 'billing reconcile': {
+      process.exitCode = await billingReconcile(config, values, out);
       return;
     }
     case 'admin-token':

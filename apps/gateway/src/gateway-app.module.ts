@@ -5,17 +5,21 @@ import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
+import { PurgeController } from './admin/purge.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { VerifiedKeys } from './auth/verified-keys';
 import { backendProviders } from './backends';
+import { billingControllers, billingProviders } from './billing.providers';
 import { blobStoreProvider } from './blob-store.provider';
+import { AuditController } from './opens/audit.controller';
 import { DocumentIntake } from './opens/document-intake';
 import { DocumentsController } from './opens/documents.controller';
 import { SessionOpener } from './opens/session-opener';
 import { SessionPresenter } from './opens/session-presenter';
 import { SessionTokens } from './opens/session-tokens';
 import { PageController } from './page/page.controller';
+import { PageSaves } from './page/page-saves';
 import { SECRET_KEY, secretProviders } from './secrets.providers';
 import { SessionsController } from './sessions/sessions.controller';
 import { UsageController } from './usage/usage.controller';
@@ -27,7 +31,7 @@ import { UsageController } from './usage/usage.controller';
  */
 @Module({
   imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities })],
-  controllers: [DocumentsController, SessionsController, UsageController, AdminController, PageController],
+  controllers: [DocumentsController, SessionsController, UsageController, AdminController, PageController, PurgeController, AuditController, ...billingControllers],
   providers: [
     ...secretProviders,
     ...backendProviders,
@@ -54,6 +58,8 @@ import { UsageController } from './usage/usage.controller';
     AdminGuard,
     DocumentIntake,
     SessionOpener,
+    PageSaves,
+    ...billingProviders,
   ],
 })
 export class GatewayAppModule {}

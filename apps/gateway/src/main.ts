@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { openApiDocument } from './docs/openapi';
 import { GatewayAppModule } from './gateway-app.module';
 import { ContractErrorFilter } from './http/error.filter';
+import { registerSaveRoute } from './page/save-route';
 
 const config = loadConfig();
 // A base64 body is 4/3 of the document, plus room for the options around it.
@@ -27,6 +28,7 @@ void bootstrapService({
       return payload;
     });
     app.useGlobalFilters(new ContractErrorFilter());
+    registerSaveRoute(app, c);
     SwaggerModule.setup('docs', app, openApiDocument(c.PUBLIC_URL), { jsonDocumentUrl: 'docs-json' });
   },
 });

@@ -3,19 +3,23 @@ import { UsageLedger } from '@docsession/metering';
 import { consumeEvent, MicroBatcher } from '@docsession/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
+import { AlertWebhookDispatcher } from './alert-webhook.dispatcher';
 
 const MAX_BATCH = 500;
 
 /**
  * Every `session.created` is one billable call; acked only after the ledger committed.
- * Events that arrive together are recorded in one transaction.
+ * Events that arrive together are recorded in one transaction; the usage alerts it
+ * fires are then handed to the worker.
  */
 @Controller()
 export class BillableCallConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
 
-  constructor(ledger: UsageLedger) {
-    this.batcher = new MicroBatcher((events) => ledger.recordAll(events), MAX_BATCH);
+  constructor(ledger: UsageLedger, alerts: AlertWebhookDispatcher) {
+    this.batcher = new MicroBatcher(async (events) => {
+      await alerts.dispatch(await ledger.recordAll(events));
+    }, MAX_BATCH);
   }
 
   @EventPattern(EventName.SessionCreated)

@@ -1,12 +1,13 @@
 import {
   closeSessionSchema,
   documentRefSchema,
+  pageSaveSchema,
   SessionRpc,
   sessionRefSchema,
   tokenRefSchema,
 } from '@docsession/contracts';
 import { DomainRpcExceptionFilter } from '@docsession/platform';
-import { SessionService } from '@docsession/sessions';
+import { DocumentSaves, SessionPresence, SessionService } from '@docsession/sessions';
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 
@@ -14,7 +15,11 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 @Controller()
 @UseFilters(DomainRpcExceptionFilter)
 export class SessionRpcController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly presence: SessionPresence,
+    private readonly saves: DocumentSaves,
+  ) {}
 
   @MessagePattern(SessionRpc.GetSession)
   getSession(@Payload() data: unknown) {
@@ -54,7 +59,24 @@ export class SessionRpcController {
 
   @MessagePattern(SessionRpc.OpenPage)
   openPage(@Payload() data: unknown) {
-    return this.sessions.openPage(tokenRefSchema.parse(data).tokenHash);
+    return this.presence.pageLoaded(tokenRefSchema.parse(data).tokenHash);
+  }
+
+  @MessagePattern(SessionRpc.PageHeartbeat)
+  async pageHeartbeat(@Payload() data: unknown) {
+    await this.presence.heartbeat(tokenRefSchema.parse(data).tokenHash);
+    return { ok: true };
+  }
+
+  @MessagePattern(SessionRpc.PageClose)
+  async pageClose(@Payload() data: unknown) {
+    await this.presence.requestClose(tokenRefSchema.parse(data).tokenHash);
+    return { ok: true };
+  }
+
+  @MessagePattern(SessionRpc.SavePageContent)
+  savePageContent(@Payload() data: unknown) {
+    return this.saves.save(pageSaveSchema.parse(data));
   }
 
   @MessagePattern(SessionRpc.GetPageContent)

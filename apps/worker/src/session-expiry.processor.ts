@@ -1,37 +1,44 @@
 import { JobQueue, sessionExpiryJobSchema } from '@docsession/contracts';
 import { APP_CONFIG, createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
-import { SessionService } from '@docsession/sessions';
+import { reportQueueErrors, SessionExpiryBatcher, SessionService } from '@docsession/sessions';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
 
 /**
  * Runs the delayed expiry job of each session at its `expires_at`: the session ends
- * (`expired`) and, if it was the document's last open session, the content goes.
+ * (`expired`) and, if it was the document's last open session, the content goes. Jobs
+ * due together share transactions (SessionExpiryBatcher), so a burst keeps to the 1 s.
  */
 @Injectable()
 export class SessionExpiryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionExpiryProcessor.name);
   private worker?: Worker;
+  private readonly batcher: SessionExpiryBatcher;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly sessions: SessionService,
-  ) {}
+    sessions: SessionService,
+    db: DataSource,
+  ) {
+    this.batcher = new SessionExpiryBatcher(db, sessions);
+  }
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(
       JobQueue.SessionExpiry,
       async (job) => {
         const { sessionId } = sessionExpiryJobSchema.parse(job.data);
-        await this.sessions.expireSession(sessionId);
+        await this.batcher.expire(sessionId);
       },
       {
         connection: createRedis(this.config, 'worker'),
         prefix: redisPrefix(this.config),
-        concurrency: this.config.WORKER_CONCURRENCY,
+        concurrency: this.config.EXPIRY_CONCURRENCY,
       },
     );
     this.worker.on('failed', (job, err) => this.logger.warn(`Expiry of ${job?.id} failed: ${err.message}`));
+    reportQueueErrors(this.worker, this.logger);
   }
 
   /** Waits for running jobs, so a deploy never cuts an expiry in half. */

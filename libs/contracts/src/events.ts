@@ -91,9 +91,23 @@ export const documentPurgedSchema = z.object({
 });
 export type DocumentPurged = z.infer<typeof documentPurgedSchema>;
 
+/**
+ * Emitted when a session's page was first loaded (`inactive` → `active`). Its event id is
+ * derived from the session id, so the rare duplicate (two first loads at once) is recognisable.
+ */
+export const sessionOpenedSchema = z.object({
+  eventId: uuid,
+  occurredAt: isoTime,
+  tenantId: uuid,
+  sessionId: uuid,
+  documentId: uuid,
+});
+export type SessionOpened = z.infer<typeof sessionOpenedSchema>;
+
 /** Which payload travels under which name: a payload cannot drift from its name. */
 export interface EventMap {
   [EventName.SessionCreated]: SessionCreated;
+  [EventName.SessionOpened]: SessionOpened;
   [EventName.SessionClosed]: SessionEnded;
   [EventName.SessionExpired]: SessionEnded;
   [EventName.DocumentPurged]: DocumentPurged;

@@ -15,11 +15,20 @@ export const SessionRpc = {
   GetDocumentContent: 'document.content',
   OpenPage: 'page.open',
   GetPageContent: 'page.content',
+  PageHeartbeat: 'page.heartbeat',
+  PageClose: 'page.close',
+  SavePageContent: 'page.save',
+  ListDocumentEvents: 'document.events',
+  StartPurge: 'purge.start',
+  ListPurgeRuns: 'purge.runs',
 } as const;
 
 export const MeteringRpc = {
   GetUsage: 'usage.get',
   SetPlan: 'plan.set',
+  UpdatePlan: 'plan.update',
+  GetQuota: 'quota.get',
+  ListAlerts: 'alerts.list',
 } as const;
 
 const uuid = z.uuid();
@@ -35,6 +44,22 @@ export type DocumentRef = z.infer<typeof documentRefSchema>;
 
 export const tokenRefSchema = z.object({ tokenHash: z.string().regex(/^[0-9a-f]{64}$/) });
 export type TokenRef = z.infer<typeof tokenRefSchema>;
+
+/**
+ * `page.save`: the gateway has staged the new bytes as blob `stagedKey`; the session
+ * service moves them onto the document under its lock, or the save does not happen.
+ */
+export const pageSaveSchema = tokenRefSchema.extend({
+  stagedKey: z.string().regex(/^save-[0-9a-f-]{36}$/),
+  sizeBytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type PageSaveRequest = z.infer<typeof pageSaveSchema>;
+
+export interface PageSaveResult {
+  version: number;
+  savedAt: string;
+}
 
 export const tenantRefSchema = z.object({ tenantId: uuid });
 export type TenantRef = z.infer<typeof tenantRefSchema>;
@@ -119,4 +144,67 @@ export interface UsageReport {
   totalUsage: number;
   remainingUsageLimit: number;
   status: 'ok' | 'warning' | 'over_limit' | 'blocked';
+}
+
+/** One entry of a document's audit trail. */
+export interface AuditEventRecord {
+  at: string;
+  type: string;
+  sessionId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** `purge.start` takes no arguments; `purge.runs` how many of the newest runs to list. */
+export const startPurgeSchema = z.object({}).strict();
+export const listPurgeRunsSchema = z.object({ limit: z.number().int().min(1).max(500) }).strict();
+export type ListPurgeRunsRequest = z.infer<typeof listPurgeRunsSchema>;
+
+/** One purge run as recorded; `startedAt` is null while a manual run waits its turn. */
+export interface PurgeRunRecord {
+  runId: string;
+  trigger: 'schedule' | 'manual';
+  startedAt: string | null;
+  finishedAt: string | null;
+  removed: { expiredSessions: number; purgedDocuments: number; orphanBlobs: number; auditEvents: number };
+  error: string | null;
+}
+
+/** A partial plan change; fields left out keep their value. */
+export const updatePlanSchema = z.object({
+  tenantId: uuid,
+  name: z.string().min(1).max(100).optional(),
+  usageLimit: z.number().int().min(0).optional(),
+  gracePercent: z.number().int().min(0).max(1000).optional(),
+});
+export type UpdatePlanRequest = z.infer<typeof updatePlanSchema>;
+
+/** A tenant's plan; `version` grows with every change, so caches can tell old from new. */
+export interface PlanRecord {
+  tenantId: string;
+  name: string;
+  usageLimit: number;
+  gracePercent: number;
+  version: number;
+}
+
+/** `YYYY-MM`: a billing period (a calendar month in UTC). */
+export const periodLabelSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+
+export const quotaRequestSchema = z.object({ tenantId: uuid, period: periodLabelSchema });
+export type QuotaRequest = z.infer<typeof quotaRequestSchema>;
+
+/** What the gateway seeds its reservation counter and plan cache with. */
+export interface QuotaSeed {
+  period: string;
+  totalUsage: number;
+  plan: PlanRecord;
+  hardLimit: number;
+}
+
+export interface UsageAlertRecord {
+  alertId: string;
+  thresholdPercent: 75 | 90 | 100;
+  periodStart: string;
+  firedAt: string;
+  usageAtFire: number;
 }

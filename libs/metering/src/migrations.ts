@@ -45,4 +45,35 @@ export class MeteringInit1764201600200 implements MigrationInterface {
   }
 }
 
-export const meteringMigrations = [MeteringInit1764201600200];
+export class MeteringAlerts1764201600210 implements MigrationInterface {
+  name = 'MeteringAlerts1764201600210';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Bumped on every change, so that the gateways' cached copy of a plan can tell an
+    // old value from a new one.
+    await q.query(`ALTER TABLE metering.plans ADD COLUMN version bigint NOT NULL DEFAULT 1`);
+    // The primary key is what makes each threshold fire once per tenant and period,
+    // however often (and however concurrently) the counter passes it.
+    await q.query(`
+      CREATE TABLE metering.usage_alerts (
+        id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
+        tenant_id uuid NOT NULL,
+        period_start date NOT NULL,
+        threshold_percent int NOT NULL CHECK (threshold_percent IN (75, 90, 100)),
+        usage_at_fire bigint NOT NULL,
+        fired_at timestamptz NOT NULL DEFAULT now(),
+        enqueued_at timestamptz,
+        delivered_at timestamptz,
+        PRIMARY KEY (tenant_id, period_start, threshold_percent)
+      )`);
+    // Alerts whose webhook job is not scheduled yet: the dispatcher's to-do list.
+    await q.query(`CREATE INDEX usage_alerts_unqueued_idx ON metering.usage_alerts (fired_at) WHERE enqueued_at IS NULL`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE metering.usage_alerts`);
+    await q.query(`ALTER TABLE metering.plans DROP COLUMN version`);
+  }
+}
+
+export const meteringMigrations = [MeteringInit1764201600200, MeteringAlerts1764201600210];

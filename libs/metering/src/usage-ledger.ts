@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
-import type { SessionCreated, SetPlanRequest, UsageReport } from '@docsession/contracts';
+import type { SessionCreated, SetPlanRequest, UsageAlertJob, UsageReport } from '@docsession/contracts';
 import type { DataSource } from 'typeorm';
+import { ALERT_COLUMNS, alertJobOf, type AlertRow } from './alert-rows';
 import { monthOf, periodKey } from './periods';
 import { usageStatus } from './usage-status';
 
@@ -20,13 +21,21 @@ export class UsageLedger {
   ) {}
 
   /**
-   * Records billable calls. The ledger inserts and the counter increments are one
-   * statement, so they commit together; an event id already in the ledger inserts
-   * nothing and so counts nothing, however often it is delivered.
+   * Records billable calls. The ledger inserts, the counter increments and the usage
+   * alerts they trigger are one statement, so they commit together; an event id already
+   * in the ledger inserts nothing and so counts nothing, however often it is delivered.
+   * An alert is inserted once its threshold is reached (the primary key makes it fire
+   * once per tenant and period, also when a plan change lowers the limit below usage);
+   * the alerts this call fired are returned, for their webhooks to be scheduled.
+   *
+   * Batches run concurrently and share tenants: every batch takes its row locks in one
+   * order (ledger by tenant and event, counters by tenant and period), or two batches
+   * deadlock and one fails after PostgreSQL's deadlock_timeout (1 s), to be retried
+   * event by event (this cut ingest throughput fourfold before).
    */
-  async recordAll(events: SessionCreated[]): Promise<void> {
+  async recordAll(events: SessionCreated[]): Promise<UsageAlertJob[]> {
     const unique = [...new Map(events.map((e) => [`${e.tenantId}/${e.eventId}`, e])).values()];
-    await queryRows(
+    const fired: AlertRow[] = await queryRows(
       this.db,
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])
@@ -36,12 +45,23 @@ export class UsageLedger {
            (tenant_id, event_id, occurred_at, period_start, session_id, document_id, user_id, kind)
          SELECT tenant_id, event_id, occurred_at, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
                 session_id, document_id, user_id, kind
-         FROM input
+         FROM input ORDER BY tenant_id, event_id
          ON CONFLICT DO NOTHING RETURNING tenant_id, period_start
+       ), counted AS (
+         INSERT INTO metering.usage_counters (tenant_id, period_start, total)
+         SELECT tenant_id, period_start, count(*) FROM ins GROUP BY tenant_id, period_start ORDER BY tenant_id, period_start
+         ON CONFLICT (tenant_id, period_start) DO UPDATE SET total = metering.usage_counters.total + EXCLUDED.total
+         RETURNING tenant_id, period_start, total
        )
-       INSERT INTO metering.usage_counters (tenant_id, period_start, total)
-       SELECT tenant_id, period_start, count(*) FROM ins GROUP BY tenant_id, period_start
-       ON CONFLICT (tenant_id, period_start) DO UPDATE SET total = metering.usage_counters.total + EXCLUDED.total`,
+       INSERT INTO metering.usage_alerts (tenant_id, period_start, threshold_percent, usage_at_fire)
+       SELECT c.tenant_id, c.period_start, t.threshold, c.total
+       FROM counted c
+       LEFT JOIN metering.plans p ON p.tenant_id = c.tenant_id
+       CROSS JOIN (VALUES (75), (90), (100)) AS t(threshold)
+       WHERE c.total * 100 >= coalesce(p.usage_limit, $8) * t.threshold
+       ORDER BY c.tenant_id, c.period_start, t.threshold
+       ON CONFLICT DO NOTHING
+       RETURNING ${ALERT_COLUMNS}`,
       [
         unique.map((e) => e.tenantId),
         unique.map((e) => e.eventId),
@@ -50,8 +70,10 @@ export class UsageLedger {
         unique.map((e) => e.document.documentId),
         unique.map((e) => e.session.user?.id ?? null),
         unique.map((e) => e.kind),
+        this.defaultPlan.usageLimit,
       ],
     );
+    return fired.map(alertJobOf);
   }
 
   async setPlan(plan: SetPlanRequest): Promise<void> {
@@ -59,7 +81,7 @@ export class UsageLedger {
       `INSERT INTO metering.plans (tenant_id, name, usage_limit, grace_percent) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id) DO UPDATE
          SET name = EXCLUDED.name, usage_limit = EXCLUDED.usage_limit,
-             grace_percent = EXCLUDED.grace_percent, updated_at = now()`,
+             grace_percent = EXCLUDED.grace_percent, updated_at = now(), version = metering.plans.version + 1`,
       [plan.tenantId, plan.name, plan.usageLimit, plan.gracePercent],
     );
   }

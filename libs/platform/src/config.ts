@@ -7,6 +7,9 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+/** One CSP frame-ancestors source: 'self', or a scheme://host[:port] origin (host may start with `*.`). */
+const FRAME_ANCESTOR = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,5})?)$/;
+
 /**
  * Every setting of every service, read from the environment once and validated at
  * start. Each has a default that works on a machine with PostgreSQL, Redis and
@@ -33,10 +36,27 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   SESSION_TTL_SECONDS: seconds(21_600),
   SESSION_TTL_MAX_SECONDS: seconds(21_600),
+  /** How often an open session page tells the gateway it is still there. */
   HEARTBEAT_SECONDS: seconds(30),
+  /** An opened session with no heartbeat (or load, or save) for this long closes: `idle_timeout`. */
   IDLE_TIMEOUT_SECONDS: seconds(300),
+  /** After a close beacon, how long a reload or heartbeat has to keep the session before it closes. */
   CLOSE_GRACE_SECONDS: seconds(10),
+  /**
+   * Origins allowed to frame the session page (CSP frame-ancestors), comma- or space-separated:
+   * `https://crm.example.com`, `https://*.example.com`, `'self'`. Empty (default): no framing.
+   */
+  FRAME_ANCESTORS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(FRAME_ANCESTOR, "an origin like https://app.example.com, or 'self'"))),
+  /** How often the purge runs (one run per interval however many workers run; the first at once when the schedule is new). */
   PURGE_INTERVAL_SECONDS: seconds(21_600),
+  /** How often each worker checks that the purge schedule is still in Redis (it goes with a Redis flush); at most PURGE_INTERVAL_SECONDS apart. */
+  PURGE_SCHEDULE_CHECK_SECONDS: seconds(60),
+  /** A blob file with no document row is an orphan (crash mid-upload) only once older than this: a fresh one may be an open not stored yet. */
+  ORPHAN_BLOB_GRACE_SECONDS: seconds(3_600),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   ALLOWED_CONTENT_TYPES: z
     .string()
@@ -50,9 +70,30 @@ export const configSchema = z.object({
   /** How long a gateway trusts a verified API key without asking PostgreSQL; revocations evict at once. 0 disables. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** Expiry jobs a worker runs at once. They end their sessions in shared transactions, so this bounds a batch, not the load on PostgreSQL. */
+  EXPIRY_CONCURRENCY: z.coerce.number().int().positive().default(256),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   DEFAULT_USAGE_LIMIT: z.coerce.number().int().min(0).default(50_000),
   DEFAULT_GRACE_PERCENT: z.coerce.number().int().min(0).max(1000).default(10),
+  /** How long the gateways' shared copy (Redis) of a tenant's plan is used before metering is asked again; admin plan changes overwrite it at once. */
+  QUOTA_PLAN_CACHE_SECONDS: seconds(60),
+  /** How long an open with an Idempotency-Key holds its key while it runs; a same-key request waits at most this long. */
+  IDEMPOTENCY_LOCK_SECONDS: seconds(120),
+  /** Deadline of one usage-alert webhook POST. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Attempts of a usage-alert webhook before it is given up (BullMQ attempts). */
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  /** First retry delay of a usage-alert webhook; it doubles with every attempt. */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(2_000),
+  /** First retry delay of a save callback (POST to a session's callback.save_url); it doubles with every attempt. */
+  CALLBACK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  /**
+   * How often each worker looks for save callbacks still pending in PostgreSQL whose job Redis
+   * lost (or never got), and schedules them again; a delivery younger than this is left alone.
+   */
+  CALLBACK_RECOVERY_SECONDS: seconds(300),
+  /** Usage exports (each holds a PostgreSQL connection while it streams) one gateway runs at once; more answer 503. */
+  EXPORT_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** Unacked events a consumer holds at once; also the largest batch it can commit together. */
   EVENT_PREFETCH: z.coerce.number().int().positive().default(256),
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -80,6 +121,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   const config = result.data;
   if (config.SESSION_TTL_SECONDS > config.SESSION_TTL_MAX_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_TTL_SECONDS: must not exceed SESSION_TTL_MAX_SECONDS');
+  }
+  if (config.HEARTBEAT_SECONDS >= config.IDLE_TIMEOUT_SECONDS) {
+    // Otherwise every open page would be closed as idle between two of its heartbeats.
+    throw new ConfigError('Invalid configuration:\n  HEARTBEAT_SECONDS: must be less than IDLE_TIMEOUT_SECONDS');
   }
   return config;
 }

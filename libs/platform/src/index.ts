@@ -8,6 +8,7 @@ export * from './bus';
 export * from './config';
 export * from './database';
 export * from './logging';
+export * from './lua-script';
 export * from './micro-batcher';
 export * from './names';
 export * from './platform.module';

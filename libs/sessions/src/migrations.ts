@@ -66,4 +66,89 @@ export class SessionsInit1764201600100 implements MigrationInterface {
   }
 }
 
-export const sessionMigrations = [SessionsInit1764201600100];
+/**
+ * One row per purge run. `started_at` stays null while a manual run waits for the one in
+ * progress; `finished_at` null with a `started_at` is a run still going (or one cut short
+ * by a crash, which the next run marks as interrupted).
+ */
+export class SessionsPurgeRuns1764201600250 implements MigrationInterface {
+  name = 'SessionsPurgeRuns1764201600250';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE session.purge_runs (
+        id uuid PRIMARY KEY,
+        trigger text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+        queued_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz,
+        expired_sessions int NOT NULL DEFAULT 0,
+        purged_documents int NOT NULL DEFAULT 0,
+        orphan_blobs_removed int NOT NULL DEFAULT 0,
+        audit_events_removed int NOT NULL DEFAULT 0,
+        error text
+      )`);
+    await q.query(`CREATE INDEX purge_runs_queued_idx ON session.purge_runs (queued_at DESC)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE session.purge_runs`);
+  }
+}
+
+/**
+ * When the page's close beacon came, so that a close-grace job can tell whether a load or
+ * heartbeat came after it (both clear it). Nullable, no default: adding it rewrites nothing.
+ */
+export class SessionsCloseRequests1764201600300 implements MigrationInterface {
+  name = 'SessionsCloseRequests1764201600300';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE session.sessions ADD COLUMN closing_requested_at timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE session.sessions DROP COLUMN closing_requested_at`);
+  }
+}
+
+/**
+ * One row per save to deliver to a session's `callback.save_url` (see save-deliveries.ts).
+ * While `status` is 'pending' the copy of the saved bytes (blob `cb-<id>`) is kept for it,
+ * whatever happens to the session or the document; once delivered or given up it goes.
+ * `attempts` counts attempts whose outcome was recorded (each one also in the audit trail).
+ */
+export class SessionsSaveDeliveries1764201600400 implements MigrationInterface {
+  name = 'SessionsSaveDeliveries1764201600400';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE session.save_deliveries (
+        id uuid PRIMARY KEY,
+        tenant_id uuid NOT NULL,
+        document_id uuid NOT NULL,
+        session_id uuid NOT NULL,
+        version int NOT NULL,
+        saved_at timestamptz NOT NULL,
+        max_attempts int NOT NULL CHECK (max_attempts >= 1),
+        attempts int NOT NULL DEFAULT 0,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      )`);
+    await q.query(
+      `CREATE INDEX save_deliveries_pending_idx ON session.save_deliveries (created_at, id) WHERE status = 'pending'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE session.save_deliveries`);
+  }
+}
+
+export const sessionMigrations = [
+  SessionsInit1764201600100,
+  SessionsPurgeRuns1764201600250,
+  SessionsCloseRequests1764201600300,
+  SessionsSaveDeliveries1764201600400,
+];

@@ -1,6 +1,8 @@
 import { JobQueue, type SessionExpiryJob } from '@docsession/contracts';
+import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { reportQueueErrors } from './queue-errors';
 
 /** Completed and failed expiry jobs kept for inspection; a bound, not a history. */
 const KEEP_FAILED = 1_000;
@@ -13,8 +15,14 @@ const KEEP_FAILED = 1_000;
 export class SessionExpiryQueue {
   private readonly queue: Queue<SessionExpiryJob>;
 
+  /**
+   * `connection` is the platform's producer connection (no offline queue): while Redis is
+   * down, scheduling fails at once, so the consumer redelivers the open rather than holding
+   * it; after a restart the same connection reconnects and BullMQ reloads its scripts.
+   */
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue<SessionExpiryJob>(JobQueue.SessionExpiry, { connection, prefix });
+    reportQueueErrors(this.queue, new Logger(SessionExpiryQueue.name));
   }
 
   /** One round trip for all of them. */

@@ -16,6 +16,16 @@ export interface EndOutcome {
 }
 
 /**
+ * A condition for ending a session that must still hold under the document lock, so that a
+ * heartbeat or reload racing the idle or close-grace job keeps the session.
+ */
+export type EndCondition =
+  /** No sign of life (load, heartbeat, save) for this many seconds. */
+  | { idleForSeconds: number }
+  /** A close beacon came at least this many seconds ago, and no sign of life since. */
+  | { closeRequestedSecondsAgo: number };
+
+/**
  * SQL of the session context. Every statement that can run twice (redelivered events,
  * retried jobs, repeated DELETEs) is written to change nothing the second time.
  */
@@ -182,6 +192,7 @@ export class SessionStore {
     tenantId: string | null,
     status: EndStatus,
     reason: CloseReason,
+    condition?: EndCondition,
   ): Promise<{ outcome: EndOutcome; finalStatus: EndStatus } | null> {
     return this.db.transaction(async (tx) => {
       // Lock the document first: closes of its sessions then run one at a time, so the
@@ -194,10 +205,16 @@ export class SessionStore {
       );
       if (!docs.length) return null;
       const { document_id: documentId, tenant_id: owner } = docs[0];
+      // With a condition that no longer holds nothing changes (outcome.ended stays empty).
+      const idle = condition && 'idleForSeconds' in condition ? condition.idleForSeconds : null;
+      const closeGrace = condition && 'closeRequestedSecondsAgo' in condition ? condition.closeRequestedSecondsAgo : null;
       const updated: { status: EndStatus }[] = await queryRows(tx, 
         `UPDATE session.sessions SET status = $2, close_reason = $3, closed_at = now()
-         WHERE id = $1 AND status IN ('inactive', 'active') RETURNING status`,
-        [sessionId, status, reason],
+         WHERE id = $1 AND status IN ('inactive', 'active')
+           AND ($4::int IS NULL OR coalesce(last_seen_at, opened_at, created_at) <= now() - make_interval(secs => $4::int))
+           AND ($5::int IS NULL OR closing_requested_at <= now() - make_interval(secs => $5::int))
+         RETURNING status`,
+        [sessionId, status, reason, idle, closeGrace],
       );
       const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false };
       if (!updated.length) {

@@ -17,8 +17,9 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { PendingOpens } from '@docsession/pending-opens';
 import { isOpen, toContentLocation, toDocumentRecord, toSessionRecord, type SessionRow } from './rows';
+import { sessionOpenedEvent } from './lifecycle-events';
 import type { SessionExpiryQueue } from './session-expiry-queue';
-import type { EndOutcome, SessionStore } from './session-store';
+import type { EndCondition, EndOutcome, SessionStore } from './session-store';
 
 const notFound = (what: string) => new DomainError(ErrorCode.NotFound, `No such ${what}.`);
 const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
@@ -86,6 +87,17 @@ export class SessionService {
     return { sessionId, status: result.finalStatus };
   }
 
+  /**
+   * Run by the idle and close-grace jobs: closes the session, the same way as a DELETE,
+   * only if it is still open and `condition` still holds. True if this call closed it.
+   */
+  async closeIf(sessionId: string, reason: CloseReason, condition: EndCondition): Promise<boolean> {
+    const result = await this.store.endSession(sessionId, null, 'closed', reason, condition);
+    if (!result) return false;
+    await this.afterEnd(result.outcome);
+    return result.outcome.ended.length > 0;
+  }
+
   /** Run by the expiry job. Idempotent: a session already final stays as it is. */
   async expireSession(sessionId: string): Promise<void> {
     const result = await this.store.endSession(sessionId, null, 'expired', 'expired');
@@ -122,7 +134,20 @@ export class SessionService {
     if (!isOpen(found.status)) throw gone('This session has ended.');
     const session = (await this.store.markOpened(found.id)) ?? found;
     if (!isOpen(session.status)) throw gone('This session has ended.');
+    if (found.status === 'inactive' && session.status === 'active') await this.announceOpened(session);
     return this.pageView(session);
+  }
+
+  /**
+   * `session.opened`, after the first load committed. Two first loads at once both announce
+   * it, under one event id (derived from the session id), so consumers see one transition.
+   */
+  private async announceOpened(session: SessionRow): Promise<void> {
+    try {
+      await this.publisher.publish(EventName.SessionOpened, sessionOpenedEvent(session));
+    } catch (err) {
+      this.logger.warn(`Lifecycle event not published: ${err}`);
+    }
   }
 
   /** The page's content request: no state change. */
@@ -144,9 +169,9 @@ export class SessionService {
     let row = await this.store.findSession(tenantId, sessionId);
     if (!row) {
       const event = await this.pending.bySession(sessionId);
-      if (event?.tenantId === tenantId && (await this.applyPending(event))) {
-        row = await this.store.findSession(tenantId, sessionId);
-      }
+      if (event?.tenantId === tenantId) await this.applyPending(event);
+      // Again either way: the consumer may have stored it (and forgotten the record) meanwhile.
+      row = await this.store.findSession(tenantId, sessionId);
     }
     if (!row) throw notFound('session');
     return row;
@@ -156,9 +181,8 @@ export class SessionService {
     let doc = await this.store.findDocument(tenantId, documentId);
     if (!doc) {
       const event = await this.pending.byDocument(documentId);
-      if (event?.tenantId === tenantId && (await this.applyPending(event))) {
-        doc = await this.store.findDocument(tenantId, documentId);
-      }
+      if (event?.tenantId === tenantId) await this.applyPending(event);
+      doc = await this.store.findDocument(tenantId, documentId); // again either way, as above
     }
     if (!doc) throw notFound('document');
     return doc;
@@ -168,7 +192,8 @@ export class SessionService {
     let row = await this.store.findSessionByToken(tokenHash);
     if (!row) {
       const event = await this.pending.byToken(tokenHash);
-      if (event && (await this.applyPending(event))) row = await this.store.findSessionByToken(tokenHash);
+      if (event) await this.applyPending(event);
+      row = await this.store.findSessionByToken(tokenHash); // again either way, as above
     }
     if (!row) throw notFound('session');
     return row;
@@ -176,9 +201,10 @@ export class SessionService {
 
   /**
    * After the transaction committed: remove the content, then tell the bus. A crash in
-   * between leaves a blob of a purged document, which the purge job removes.
+   * between leaves a blob of a purged document, which the purge job removes. Public for the
+   * purge, which ends sessions in bulk (PurgeStore) with the same effects after commit.
    */
-  private async afterEnd(outcome: EndOutcome): Promise<void> {
+  async afterEnd(outcome: EndOutcome): Promise<void> {
     if (outcome.purged) await this.blobs.delete(outcome.documentId);
     const occurredAt = new Date().toISOString();
     const publishing = outcome.ended.map((e) =>

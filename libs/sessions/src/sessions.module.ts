@@ -4,7 +4,14 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PendingOpens } from '@docsession/pending-opens';
+import { DocumentSaves } from './document-saves';
+import { PresenceJobs } from './presence-jobs';
+import { PresenceStore } from './presence-store';
+import { AuditTrail } from './audit-trail';
+import { SaveCallbackQueue } from './save-callback-queue';
+import { SaveDeliveries } from './save-deliveries';
 import { SessionExpiryQueue } from './session-expiry-queue';
+import { SessionPresence } from './session-presence.service';
 import { SessionStore } from './session-store';
 import { SessionService } from './session.service';
 
@@ -33,8 +40,42 @@ import { SessionService } from './session.service';
         expiry: SessionExpiryQueue,
       ) => new SessionService(store, pending, new LocalBlobStore(config.DATA_DIR), publisher, expiry),
     },
+    {
+      provide: AuditTrail,
+      inject: [DataSource, SessionService],
+      useFactory: (db: DataSource, sessions: SessionService) => new AuditTrail(db, sessions),
+    },
+    { provide: PresenceStore, inject: [DataSource], useFactory: (db: DataSource) => new PresenceStore(db) },
+    {
+      provide: PresenceJobs,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) => new PresenceJobs(redis, redisPrefix(config)),
+    },
+    {
+      provide: SessionPresence,
+      inject: [PresenceStore, SessionService, PresenceJobs, APP_CONFIG],
+      useFactory: (store: PresenceStore, sessions: SessionService, jobs: PresenceJobs, config: AppConfig) =>
+        new SessionPresence(store, sessions, jobs, {
+          idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
+          closeGraceSeconds: config.CLOSE_GRACE_SECONDS,
+        }),
+    },
+    {
+      provide: SaveCallbackQueue,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) =>
+        new SaveCallbackQueue(redis, redisPrefix(config), config.CALLBACK_BACKOFF_MS),
+    },
+    {
+      provide: DocumentSaves,
+      inject: [DataSource, APP_CONFIG, SaveCallbackQueue],
+      useFactory: (db: DataSource, config: AppConfig, callbacks: SaveCallbackQueue) => {
+        const blobs = new LocalBlobStore(config.DATA_DIR);
+        return new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks));
+      },
+    },
   ],
-  exports: [SessionService],
+  exports: [SessionService, SessionPresence, DocumentSaves, AuditTrail, SaveCallbackQueue],
 })
 export class SessionsModule implements OnApplicationShutdown {
   constructor(@Inject(SessionExpiryQueue) private readonly expiry: SessionExpiryQueue) {}

@@ -25,6 +25,12 @@ export interface BlobStore {
    * complete, so a reader never sees half a file.
    */
   write(key: string, source: Readable | Buffer, maxBytes: number): Promise<StoredBlob>;
+  /**
+   * Moves blob `from` onto `to`, replacing `to` atomically (a reader sees the old or the new bytes,
+   * never a mix). Rejects, changing nothing, when `from` does not exist. Used to put staged bytes
+   * (a save) in place under the caller's lock.
+   */
+  move(from: string, to: string): Promise<void>;
   /** A read stream of the blob, or null when it does not exist. */
   read(key: string): Promise<Readable | null>;
   /** Removes the blob; true if it existed. Never throws for a missing blob. */

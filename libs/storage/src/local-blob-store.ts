@@ -54,6 +54,14 @@ export class LocalBlobStore implements BlobStore {
     return blob;
   }
 
+  async move(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    assertValidKey(to);
+    const dir = this.shardDir(to);
+    // rename(2) within one file system replaces the target atomically.
+    await this.inShardDir(dir, () => rename(source, join(dir, to)));
+  }
+
   async read(key: string): Promise<Readable | null> {
     const path = this.pathOf(key);
     let fd: number;

@@ -7,6 +7,7 @@ export * from './entities';
 export * from './key-revocations';
 export * from './migrations';
 export * from './tenancy.service';
+export * from './webhook-signature';
 
 import { ApiKeyEntity, TenantEntity } from './entities';
 export const tenancyEntities = [TenantEntity, ApiKeyEntity];

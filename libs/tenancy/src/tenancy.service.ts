@@ -70,6 +70,22 @@ export class TenancyService {
     return rows[0]?.tenant_id ?? null;
   }
 
+  /** Where a tenant's webhooks go (null: nowhere) and its secret's version; null for an unknown tenant. */
+  async webhookTarget(tenantId: string): Promise<{ webhookUrl: string | null; secretVersion: number } | null> {
+    const rows: { webhook_url: string | null; webhook_secret_version: number }[] = await queryRows(
+      this.db,
+      `SELECT webhook_url, webhook_secret_version FROM tenancy.tenants WHERE id = $1`,
+      [tenantId],
+    );
+    return rows[0] ? { webhookUrl: rows[0].webhook_url, secretVersion: rows[0].webhook_secret_version } : null;
+  }
+
+  /** Every tenant's id and name, by id (for the operator's billing export). */
+  async tenantNames(): Promise<{ tenantId: string; name: string }[]> {
+    const rows: { id: string; name: string }[] = await queryRows(this.db, `SELECT id, name FROM tenancy.tenants ORDER BY id`);
+    return rows.map((r) => ({ tenantId: r.id, name: r.name }));
+  }
+
   async findTenant(tenantId: string): Promise<TenantEntity | null> {
     return this.db.getRepository(TenantEntity).findOneBy({ id: tenantId });
   }

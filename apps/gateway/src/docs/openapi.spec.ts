@@ -4,9 +4,9 @@ import { openApiDocument } from './openapi';
 const PUBLIC_URL = 'https://docs.example.test';
 const doc = openApiDocument(PUBLIC_URL);
 
-type Method = 'get' | 'put' | 'post' | 'delete';
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
-/** Every route of API.md (/work/shared/API.md), written out. */
+/** Every route of API.md (/work/shared/API.md), written out, and the project's additions. */
 const EXPECTED_ROUTES: [Method, string][] = [
   ['post', '/v1/documents'],
   ['post', '/v1/documents/{document_id}/sessions'],
@@ -28,6 +28,7 @@ const EXPECTED_ROUTES: [Method, string][] = [
   ['post', '/v1/admin/tenants'],
   ['post', '/v1/admin/tenants/{tenant_id}/keys'],
   ['delete', '/v1/admin/keys/{key_id}'],
+  ['patch', '/v1/admin/tenants/{tenant_id}/plan'], // added by the project (plans changeable by the operator)
   ['get', '/v1/admin/billing/export'],
   ['post', '/v1/admin/purge'],
   ['get', '/v1/admin/purge-runs'],
@@ -70,7 +71,7 @@ const ERROR_CODES = [
   'unavailable',
 ];
 
-const METHODS: Method[] = ['get', 'put', 'post', 'delete'];
+const METHODS: Method[] = ['get', 'put', 'post', 'patch', 'delete'];
 
 function operations(): { route: string; op: OperationObject }[] {
   return Object.entries(doc.paths).flatMap(([path, item]: [string, PathItemObject]) =>

@@ -238,15 +238,17 @@ const schemas: Record<string, SchemaObject> = {
     {
       save_url: str({ format: 'uri', example: 'https://partner.example/save' }),
       headers: { type: 'object', additionalProperties: str(), description: 'Sent with every callback request.' },
-      retries: int({ minimum: 0, example: 3, description: 'Retries after a failed attempt, with exponential backoff.' }),
-      timeout_ms: int({ minimum: 1, example: 10000, description: 'Bound of each attempt.' }),
+      retries: int({ minimum: 0, example: 3, description: 'Retries after a failed attempt, with exponential backoff (default 3).' }),
+      timeout_ms: int({ minimum: 1, example: 10000, description: 'Bound of each attempt (default 10000).' }),
     },
     ['save_url'],
     {
       description:
         'On each save the worker POSTs multipart/form-data to save_url: part `content` (the bytes) and part `meta` ' +
         '(JSON: document_id, external_id, session_id, user, version, saved_at, metadata), with the configured headers and ' +
-        '`X-Docsession-Signature: sha256=<hex HMAC of the body with the tenant webhook secret>`. A 2xx is success.',
+        '`X-Docsession-Signature: sha256=<hex HMAC of the body with the tenant webhook secret>`. A 2xx is success; ' +
+        'redirects are not followed. Delivery is at least once: every attempt of one save carries the same body and ' +
+        '`X-Docsession-Delivery: <delivery id>` (also `delivery_id` in meta) to deduplicate by.',
     },
   ),
   SessionOptions: obj(sessionOptionProps, [], {
@@ -355,6 +357,20 @@ const schemas: Record<string, SchemaObject> = {
     undefined,
     { description: 'The secrets are shown once (stored hashed).' },
   ),
+  PlanChange: obj(
+    {
+      name: str({ minLength: 1, maxLength: 100 }),
+      usage_limit: int({ minimum: 0, example: 50000 }),
+      grace_percent: int({ minimum: 0, maximum: 1000, example: 10 }),
+    },
+    [],
+    { description: 'The fields to change (at least one); the others keep their value.', minProperties: 1 },
+  ),
+  Plan: obj(
+    { tenant_id: uuid, name: str(), usage_limit: int({ minimum: 0 }), grace_percent: int({ minimum: 0 }) },
+    undefined,
+    { description: 'The plan as it now is; it applies to the next open on every gateway.' },
+  ),
   KeyCreated: obj({ key_id: uuid, api_key: str() }, undefined, { description: 'The key is shown once (stored hashed).' }),
   KeyRevoked: obj({ key_id: uuid, revoked: always(true) }),
   BillingRow: obj({
@@ -373,13 +389,20 @@ const schemas: Record<string, SchemaObject> = {
       obj(
         {
           run_id: uuid,
-          started_at: time,
+          trigger: enumOf(['schedule', 'manual']),
+          started_at: { ...nullable(time), description: 'Null while a manual run waits for the run in progress.' },
           finished_at: nullable(time),
-          removed: { type: 'object', additionalProperties: int({ minimum: 0 }), description: 'What the run removed, counted by kind.' },
+          removed: obj({
+            expired_sessions: int({ minimum: 0, description: 'Open sessions past their expires_at that the run expired.' }),
+            purged_documents: int({ minimum: 0, description: 'Documents whose content the run removed.' }),
+            orphan_blobs: int({ minimum: 0, description: 'Blob files of no live document, and leftover temporary files.' }),
+            audit_events: int({ minimum: 0, description: 'Audit events older than AUDIT_RETENTION_DAYS.' }),
+          }),
+          error: nullable(str()),
         },
-        ['run_id', 'started_at'],
+        ['run_id', 'trigger', 'started_at', 'finished_at', 'removed', 'error'],
       ),
-      { description: 'Most recent first.' },
+      { description: 'Most recent first (at most 50).' },
     ),
   }),
   Readiness: obj({
@@ -548,7 +571,9 @@ const paths: PathsObject = {
         200: text(
           'Streamed, sorted by occurred_at, event_id; byte-identical once the period is closed. CSV header: ' +
             '`event_id,occurred_at,tenant_id,session_id,document_id,user_id,kind` (kind = open|join); NDJSON has one ' +
-            'object per line with the same fields.',
+            'object per line with the same fields. Header `X-Row-Count`: the number of rows. The bytes are defined precisely ' +
+            '(UTF-8, LF line ends, RFC 4180 quoting only where needed, times with milliseconds): the billing export\'s ' +
+            '`ledger_sha256` is the SHA-256 of this CSV.',
           ['text/csv', 'application/x-ndjson'],
         ),
       },
@@ -573,6 +598,17 @@ const paths: PathsObject = {
       summary: 'Create another API key for a tenant (shown once)',
       responses: { 201: json('Created.', ref('KeyCreated')) },
       errors: [404],
+    }),
+  },
+  '/v1/admin/tenants/{tenant_id}/plan': {
+    parameters: [param('TenantId')],
+    patch: op({
+      tag: 'admin',
+      id: 'changePlan',
+      summary: "Change a tenant's plan (usage_limit, grace_percent, name)",
+      requestBody: { required: true, content: { 'application/json': { schema: ref('PlanChange') } } },
+      responses: { 200: json('Changed.', ref('Plan')) },
+      errors: [400, 404],
     }),
   },
   '/v1/admin/keys/{key_id}': {

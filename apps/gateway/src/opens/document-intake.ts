@@ -5,6 +5,7 @@ import { openUrl, UrlImportError } from '@docsession/url-import';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BLOB_STORE } from '../blob-store.provider';
+import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { isAllowedType, resolveContentType } from './media-types';
 import { assertTtlWithin, openJsonBodySchema, openOptionsSchema, type OpenOptions } from './open-options';
 
@@ -56,6 +57,8 @@ export class DocumentIntake {
   private async fromMultipart(req: FastifyRequest, documentId: string) {
     let options: OpenOptions | undefined;
     let upload: Source | undefined;
+    // What the request asked for, for its Idempotency-Key (see multipart-fingerprint.ts).
+    const fingerprint = new RequestFingerprint('open');
     for await (const part of req.parts()) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
@@ -63,14 +66,17 @@ export class DocumentIntake {
         const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
         if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);
         upload = { blob, name: part.filename || null, contentType: part.mimetype || null };
+        fingerprint.addFile(part.fieldname, part.filename, part.mimetype, blob.sha256);
       } else if (part.fieldname === 'options') {
         if (options) throw invalid('Send one options part only.');
         options = parseOptionsPart(part.value);
+        fingerprint.addField(part.fieldname, part.value as string);
       } else {
         throw invalid(`Unexpected part "${part.fieldname}": expected "file" and optionally "options".`);
       }
     }
     options ??= {};
+    req.bodyFingerprint = fingerprint.digest();
     if (upload && options.url) throw invalid('Send either a file or a url, not both.');
     if (upload) return { options, source: upload };
     if (options.url) return { options, source: await this.fromUrl(options.url, documentId) };

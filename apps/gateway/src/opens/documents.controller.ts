@@ -15,6 +15,8 @@ import { SESSION_RPC } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { IdPipe } from '../http/id.pipe';
+import { jsonFingerprint } from '../idempotency/request-fingerprint';
+import { OpenAdmission } from './open-admission';
 import { SessionOpener } from './session-opener';
 import { SessionPresenter, type SessionView } from './session-presenter';
 
@@ -23,6 +25,7 @@ import { SessionPresenter, type SessionView } from './session-presenter';
 export class DocumentsController {
   constructor(
     private readonly opener: SessionOpener,
+    private readonly admission: OpenAdmission,
     private readonly presenter: SessionPresenter,
     @Inject(SESSION_RPC) private readonly sessions: RpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
@@ -35,7 +38,10 @@ export class DocumentsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    const view = await this.opener.openDocument(tenantId, req);
+    const fingerprint = req.isMultipart() ? null : jsonFingerprint('open', req.body);
+    const view = await this.admission.admit(req, reply, { tenantId, scope: 'open', fingerprint }, () =>
+      this.opener.openDocument(tenantId, req),
+    );
     reply.header('location', view.session_url);
     return view;
   }
@@ -46,9 +52,14 @@ export class DocumentsController {
     @TenantId() tenantId: string,
     @Param('documentId', IdPipe) documentId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    const view = await this.opener.joinDocument(tenantId, documentId, body);
+    const scope = `join:${documentId}`;
+    const fingerprint = jsonFingerprint(scope, body);
+    const view = await this.admission.admit(req, reply, { tenantId, scope, fingerprint }, () =>
+      this.opener.joinDocument(tenantId, documentId, body),
+    );
     reply.header('location', view.session_url);
     return view;
   }

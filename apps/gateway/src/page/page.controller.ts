@@ -1,56 +1,77 @@
 import { DomainError, ErrorCode, SessionRpc, type PageView } from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SESSION_RPC } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { SessionTokens } from '../opens/session-tokens';
-import { documentPage, endedPage, unknownPage } from './page.html';
+import { isInlineSafe } from './content-kinds';
+import { documentPage, endedPage, unknownPage } from './document-page';
+import { contentHeaders, newNonce, pageHeaders } from './page-security';
 
-/** Strict headers: nothing loads from elsewhere, no framing, and the token never leaks as a referrer. */
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
-
-/** The browser side of a session: `document_url` and what the page loads. */
+/**
+ * The browser side of a session: `document_url`, the bytes it shows, and the page's
+ * heartbeats and close beacon. The token in the URL is the only credential. Saving
+ * (`PUT /s/{token}/content`) takes raw bytes and is registered apart: see save-route.ts.
+ */
 @ApiExcludeController()
 @Controller('s')
 export class PageController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_RPC) private readonly sessions: RpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   @Get(':token')
   async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+    const nonce = newNonce();
+    const headers = pageHeaders(nonce, this.config.FRAME_ANCESTORS);
     try {
-      const view = await this.ask(SessionRpc.OpenPage, token);
-      reply.status(200).headers(PAGE_HEADERS).send(documentPage(view, token));
+      const view = await this.call<PageView>(SessionRpc.OpenPage, token);
+      const html = documentPage(view, { token, nonce, heartbeatSeconds: this.config.HEARTBEAT_SECONDS });
+      reply.status(200).headers(headers).send(html);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.code === ErrorCode.Gone) return void reply.status(410).headers(PAGE_HEADERS).send(endedPage());
-      if (err.code === ErrorCode.NotFound) return void reply.status(404).headers(PAGE_HEADERS).send(unknownPage());
+      if (err.code === ErrorCode.Gone) return void reply.status(410).headers(headers).send(endedPage(nonce));
+      if (err.code === ErrorCode.NotFound) return void reply.status(404).headers(headers).send(unknownPage(nonce));
       throw err;
     }
   }
 
+  /** `?inline=1` (the page's PDF preview) is honoured only for types that cannot run as a page. */
   @Get(':token/content')
-  async content(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const view = await this.ask(SessionRpc.GetPageContent, token);
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return contentReply(this.blobs, view.document);
+  async content(
+    @Param('token') token: string,
+    @Query('inline') inline: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { document } = await this.call<PageView>(SessionRpc.GetPageContent, token);
+    reply
+      .headers(contentHeaders(document.contentType, this.config.FRAME_ANCESTORS))
+      .header('x-document-version', String(document.version));
+    const disposition = inline === '1' && isInlineSafe(document.contentType) ? 'inline' : 'attachment';
+    return contentReply(this.blobs, document, disposition);
   }
 
-  private async ask(pattern: string, token: string): Promise<PageView> {
+  @Post(':token/heartbeat')
+  @HttpCode(204)
+  async heartbeat(@Param('token') token: string): Promise<void> {
+    await this.call(SessionRpc.PageHeartbeat, token);
+  }
+
+  /** The close beacon: the session closes after CLOSE_GRACE_SECONDS unless the page comes back. */
+  @Post(':token/close')
+  @HttpCode(202)
+  async close(@Param('token') token: string): Promise<void> {
+    await this.call(SessionRpc.PageClose, token);
+  }
+
+  private async call<T>(pattern: string, token: string): Promise<T> {
     if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
-    return this.sessions.call<PageView>(pattern, { tokenHash: SessionTokens.hashOf(token) });
+    return this.sessions.call<T>(pattern, { tokenHash: SessionTokens.hashOf(token) });
   }
 }

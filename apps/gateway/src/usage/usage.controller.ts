@@ -1,4 +1,4 @@
-import { MeteringRpc, type UsageReport } from '@docsession/contracts';
+import { MeteringRpc, type UsageAlertRecord, type UsageReport } from '@docsession/contracts';
 import { RpcClient } from '@docsession/platform';
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -20,6 +20,20 @@ export class UsageController {
       total_usage: u.totalUsage,
       remaining_usage_limit: u.remainingUsageLimit,
       status: u.status,
+    };
+  }
+
+  /** Every threshold (75, 90, 100 %) fires once per period; newest periods first. */
+  @Get('alerts')
+  async alerts(@TenantId() tenantId: string) {
+    const alerts = await this.metering.call<UsageAlertRecord[]>(MeteringRpc.ListAlerts, { tenantId });
+    return {
+      alerts: alerts.map((a) => ({
+        threshold_percent: a.thresholdPercent,
+        period_start: a.periodStart,
+        fired_at: a.firedAt,
+        usage_at_fire: a.usageAtFire,
+      })),
     };
   }
 }

@@ -1,0 +1,52 @@
+import { DomainError, ErrorCode, MeteringRpc, type PlanRecord } from '@docsession/contracts';
+import { RpcClient } from '@docsession/platform';
+import { TenancyService } from '@docsession/tenancy';
+import { Body, Controller, Inject, Logger, Param, Patch, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { AdminGuard } from '../auth/admin.guard';
+import { METERING_RPC } from '../backends';
+import { IdPipe } from '../http/id.pipe';
+import { QuotaGate } from '../quota/quota-gate';
+
+const planChangeSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    usage_limit: z.number().int().min(0).max(1_000_000_000_000).optional(),
+    grace_percent: z.number().int().min(0).max(1000).optional(),
+  })
+  .strict()
+  .refine((c) => Object.values(c).some((v) => v !== undefined), 'send at least one of name, usage_limit, grace_percent');
+
+/** Operator API: a tenant's plan. */
+@Controller('v1/admin/tenants')
+@UseGuards(AdminGuard)
+export class PlansController {
+  private readonly logger = new Logger(PlansController.name);
+
+  constructor(
+    @Inject(METERING_RPC) private readonly metering: RpcClient,
+    private readonly tenancy: TenancyService,
+    private readonly quota: QuotaGate,
+  ) {}
+
+  /**
+   * `PATCH /v1/admin/tenants/{tenant_id}/plan`: changes the fields sent. The new limit
+   * applies to the very next open on every gateway (their shared plan copy is
+   * overwritten); should that write fail, within QUOTA_PLAN_CACHE_SECONDS.
+   */
+  @Patch(':tenantId/plan')
+  async change(@Param('tenantId', IdPipe) tenantId: string, @Body() body: unknown) {
+    const change = planChangeSchema.parse(body ?? {});
+    if (!(await this.tenancy.findTenant(tenantId))) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
+    const plan = await this.metering.call<PlanRecord>(MeteringRpc.UpdatePlan, {
+      tenantId,
+      name: change.name,
+      usageLimit: change.usage_limit,
+      gracePercent: change.grace_percent,
+    });
+    await this.quota
+      .planChanged(plan)
+      .catch((err: Error) => this.logger.warn(`Plan of ${tenantId} not pushed to the quota cache: ${err.message}`));
+    return { tenant_id: tenantId, name: plan.name, usage_limit: plan.usageLimit, grace_percent: plan.gracePercent };
+  }
+}

@@ -1,0 +1,75 @@
+import { LuaScript } from '@docsession/platform';
+import type { Redis } from 'ioredis';
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/** How long an answered key is remembered (API.md: 24 h). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+const LOCKED = 'L:';
+const ANSWERED = 'A:';
+
+const answerSchema = z.object({ fingerprint: z.string(), status: z.number().int(), body: z.unknown() });
+export type StoredAnswer = z.infer<typeof answerSchema>;
+
+/** The key is ours: run the request, then `complete` (or `release` if it failed). */
+export interface KeyClaim {
+  kind: 'claimed';
+  complete(answer: StoredAnswer): Promise<void>;
+  release(): Promise<void>;
+}
+
+export type KeyState = KeyClaim | { kind: 'in_flight' } | { kind: 'answered'; answer: StoredAnswer };
+
+// An answer is stored only by the claim's owner, or when the lock lapsed and nobody took it.
+const complete = new LuaScript(
+  `local v = redis.call('GET', KEYS[1])
+   if v == ARGV[1] or not v then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end
+   return 0`,
+  1,
+);
+const release = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+   return 0`,
+  1,
+);
+
+/**
+ * Idempotency records in Redis, one per tenant and key (the key is hashed into the
+ * Redis key, so any 255 characters are fine): first a lock while the request runs,
+ * then its answer for 24 h. Whoever sets the lock (SET NX) runs the request; everyone
+ * else sees the lock or the answer.
+ */
+export class IdempotencyRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly lockSeconds: number,
+  ) {}
+
+  async claim(tenantId: string, idempotencyKey: string): Promise<KeyState> {
+    const key = this.keyOf(tenantId, idempotencyKey);
+    for (;;) {
+      const lock = `${LOCKED}${randomUUID()}`;
+      if ((await this.redis.set(key, lock, 'PX', this.lockSeconds * 1000, 'NX')) === 'OK') {
+        return {
+          kind: 'claimed',
+          complete: async (answer) => {
+            await complete.run(this.redis, [key], [lock, ANSWERED + JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS]);
+          },
+          release: async () => {
+            await release.run(this.redis, [key], [lock]);
+          },
+        };
+      }
+      const value = await this.redis.get(key);
+      if (value === null) continue; // released in between: try to take it again
+      if (value.startsWith(LOCKED)) return { kind: 'in_flight' };
+      return { kind: 'answered', answer: answerSchema.parse(JSON.parse(value.slice(ANSWERED.length))) };
+    }
+  }
+
+  private keyOf(tenantId: string, idempotencyKey: string): string {
+    return `${this.prefix}:idempotency:${tenantId}:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+  }
+}

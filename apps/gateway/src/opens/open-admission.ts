@@ -1,0 +1,132 @@
+import { DomainError, ErrorCode } from '@docsession/contracts';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { idempotencyKeyOf } from '../idempotency/idempotency-key';
+import { IdempotencyRecords, type KeyClaim, type StoredAnswer } from '../idempotency/idempotency-records';
+import { multipartFingerprint } from '../idempotency/multipart-fingerprint';
+import { QuotaGate } from '../quota/quota-gate';
+import type { SessionView } from './session-presenter';
+
+/** What an open is, for its Idempotency-Key. */
+export interface OpenRequest {
+  tenantId: string;
+  /** `open`, or `join:<document id>`. */
+  scope: string;
+  /** Known up front for JSON; null for multipart, whose intake computes it while it reads. */
+  fingerprint: string | null;
+}
+
+const POLL_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What stands before every billable open: its Idempotency-Key, then the usage limit.
+ *
+ * Idempotency (records in Redis, per tenant and key, 24 h):
+ * - the first request with a key takes it and runs; only a 201 is remembered. Any
+ *   failure releases the key, since a failed open stored and billed nothing: a retry
+ *   after a 503, a 429 or a fixed 400 runs again instead of replaying the failure
+ *   (as Stripe does for requests that did not execute);
+ * - a later request with the same key and the same request (fingerprint) gets the 201's
+ *   body again with `Idempotent-Replayed: true`, and nothing is opened or billed; a
+ *   different request gets 409 idempotency_key_reused;
+ * - a request whose key is held by one still running waits for its outcome (polling,
+ *   at most IDEMPOTENCY_LOCK_SECONDS), then replays its answer or, if it failed, takes
+ *   the key and runs itself. So concurrent requests with one key open one session.
+ *
+ * The usage limit is checked (and one open reserved) only for a request that runs: a
+ * replay costs nothing, even past the limit. The reservation is given back if the open
+ * fails, whatever the reason: every failure of the open path happens before the event
+ * is published (see SessionOpener).
+ */
+@Injectable()
+export class OpenAdmission {
+  private readonly logger = new Logger(OpenAdmission.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly records: IdempotencyRecords,
+    private readonly quota: QuotaGate,
+  ) {}
+
+  async admit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    request: OpenRequest,
+    open: () => Promise<SessionView>,
+  ): Promise<SessionView> {
+    const key = idempotencyKeyOf(req.headers);
+    if (key === null) return this.billed(request.tenantId, open);
+    const deadline = Date.now() + this.config.IDEMPOTENCY_LOCK_SECONDS * 1000;
+    for (;;) {
+      const state = await this.unavailableOnError(() => this.records.claim(request.tenantId, key));
+      if (state.kind === 'claimed') return this.firstRun(state, req, request, open);
+      if (state.kind === 'answered') {
+        const fingerprint = request.fingerprint ?? (await multipartFingerprint(req, request.scope));
+        return replay(state.answer, fingerprint, reply);
+      }
+      if (Date.now() >= deadline) {
+        throw new DomainError(ErrorCode.IdempotencyKeyReused, 'A request with this Idempotency-Key is still running.', {
+          reason: 'in_progress',
+        });
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async firstRun(
+    claim: KeyClaim,
+    req: FastifyRequest,
+    request: OpenRequest,
+    open: () => Promise<SessionView>,
+  ): Promise<SessionView> {
+    let view: SessionView;
+    try {
+      view = await this.billed(request.tenantId, open);
+    } catch (err) {
+      await claim.release().catch(() => undefined);
+      throw err;
+    }
+    const fingerprint = request.fingerprint ?? req.bodyFingerprint;
+    try {
+      if (!fingerprint) throw new Error('the intake set no fingerprint');
+      await claim.complete({ fingerprint, status: 201, body: view });
+    } catch (err) {
+      // The session exists and is billed: answer it. Only a retry will not be recognised.
+      this.logger.warn(`Could not store the answer of an idempotent open: ${(err as Error).message}`);
+      await claim.release().catch(() => undefined);
+    }
+    return view;
+  }
+
+  private async billed(tenantId: string, open: () => Promise<SessionView>): Promise<SessionView> {
+    const reservation = await this.quota.reserve(tenantId);
+    try {
+      return await open();
+    } catch (err) {
+      await reservation.release();
+      throw err;
+    }
+  }
+
+  private async unavailableOnError<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      this.logger.warn(`Idempotency record unavailable: ${(err as Error).message}`);
+      throw new DomainError(ErrorCode.Unavailable, 'Cannot check the Idempotency-Key right now; nothing was stored or billed.');
+    }
+  }
+}
+
+function replay(answer: StoredAnswer, fingerprint: string, reply: FastifyReply): SessionView {
+  if (answer.fingerprint !== fingerprint) {
+    throw new DomainError(
+      ErrorCode.IdempotencyKeyReused,
+      'This Idempotency-Key was already used with a different request.',
+    );
+  }
+  reply.status(answer.status).header('idempotent-replayed', 'true');
+  return answer.body as SessionView;
+}

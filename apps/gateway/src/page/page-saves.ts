@@ -1,0 +1,52 @@
+import { DomainError, ErrorCode, SessionRpc, type PageSaveResult, type PageView } from '@docsession/contracts';
+import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
+import type { BlobStore } from '@docsession/storage';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SESSION_RPC } from '../backends';
+import { BLOB_STORE } from '../blob-store.provider';
+import { SessionTokens } from '../opens/session-tokens';
+
+/** The answer of `PUT /s/{token}/content`. */
+export interface SaveReply {
+  version: number;
+  saved_at: string;
+}
+
+/**
+ * `PUT /s/{token}/content`: the gateway's half of a save. It stages the bytes in a blob of
+ * their own, outside any lock; the session service then puts them in place under the
+ * document's lock (see DocumentSaves). Whatever happens, no staged blob is left behind.
+ */
+@Injectable()
+export class PageSaves {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  async save(token: string, body: Buffer): Promise<SaveReply> {
+    if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
+    const tokenHash = SessionTokens.hashOf(token);
+    // Refuse early what can never be saved (the session service checks again under the lock).
+    const view = await this.sessions.call<PageView>(SessionRpc.GetPageContent, { tokenHash });
+    if (view.session.mode !== 'edit') {
+      throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
+    }
+    const stagedKey = `save-${randomUUID()}`;
+    const staged = await this.blobs.write(stagedKey, body, this.config.MAX_UPLOAD_BYTES);
+    try {
+      const saved = await this.sessions.call<PageSaveResult>(SessionRpc.SavePageContent, {
+        tokenHash,
+        stagedKey,
+        sizeBytes: staged.sizeBytes,
+        sha256: staged.sha256,
+      });
+      return { version: saved.version, saved_at: saved.savedAt };
+    } finally {
+      // Gone already when the save moved it into place; otherwise it must not linger.
+      await this.blobs.delete(stagedKey).catch(() => undefined);
+    }
+  }
+}

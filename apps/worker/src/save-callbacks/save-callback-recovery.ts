@@ -1,0 +1,60 @@
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { SaveCallbackQueue, SaveDeliveryStore } from '@docsession/sessions';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+
+/** Pending deliveries looked at per query. */
+const BATCH = 500;
+
+/**
+ * PostgreSQL, not Redis, says which saves still await delivery. Every CALLBACK_RECOVERY_SECONDS
+ * each worker walks the pending deliveries older than that and gives any without a live job
+ * (Redis emptied, Redis down when the save committed, a job that stalled out of attempts) a
+ * job again, with the attempts it has left. Adding a job id that exists is a no-op, so several
+ * workers doing this at once still make one job per delivery. Without it a lost job would keep
+ * its copy of the saved bytes for ever: the purge leaves the copies of pending deliveries alone.
+ */
+@Injectable()
+export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SaveCallbackRecovery.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly store: SaveDeliveryStore,
+    private readonly queue: SaveCallbackQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.check(), this.config.CALLBACK_RECOVERY_SECONDS * 1000);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Never throws: a failure is reported and the next check tries again. Answers how many it rescheduled. */
+  async check(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let rescheduled = 0;
+    try {
+      let after: { createdAt: Date; id: string } | null = null;
+      for (;;) {
+        const pending = await this.store.pendingOlderThan(this.config.CALLBACK_RECOVERY_SECONDS, BATCH, after);
+        for (const p of pending) {
+          if (await this.queue.ensure(p.deliveryId, p.attemptsLeft)) rescheduled++;
+        }
+        if (pending.length < BATCH) break;
+        const last = pending[pending.length - 1]!;
+        after = { createdAt: last.createdAt, id: last.deliveryId };
+      }
+      if (rescheduled) this.logger.warn(`Rescheduled ${rescheduled} save callback(s) whose job was missing`);
+    } catch (err) {
+      this.logger.warn(`Could not check pending save callbacks (will retry): ${(err as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+    return rescheduled;
+  }
+}

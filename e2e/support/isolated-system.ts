@@ -1,0 +1,109 @@
+import {
+  defaultProcesses,
+  LocalSystem,
+  newIsolatedEnvironment,
+  removeIsolatedResources,
+  type IsolatedEnvironment,
+  type ProcessSpec,
+} from '@docsession/local-instance';
+import { busNames, redisPrefix } from '@docsession/platform';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { E2E_SETTINGS } from './environment';
+
+/**
+ * A system of its own for one spec file — its own database, Redis keys, broker names,
+ * data directory and processes — for scenarios the shared one must not see: a second
+ * worker, Redis emptied under it, a process killed.
+ */
+export class IsolatedSystem {
+  private readonly redis: Redis;
+  private readonly queues = new Map<string, Queue>();
+
+  private constructor(
+    readonly t: IsolatedEnvironment,
+    readonly system: LocalSystem,
+    readonly logPath: string,
+  ) {
+    this.redis = new Redis(t.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', { maxRetriesPerRequest: null });
+  }
+
+  /** Starts session, metering, gateway and `workers` worker processes (the second on the spare port). */
+  static async start(prefix: string, settings: NodeJS.ProcessEnv, workers = 1): Promise<IsolatedSystem> {
+    const t = await newIsolatedEnvironment(prefix, { ...E2E_SETTINGS, ...settings });
+    const logPath = join(tmpdir(), `docsession-${t.runId}.log`);
+    const log = createWriteStream(logPath);
+    process.stdout.write(`\nisolated system ${t.runId}: service logs in ${logPath}\n`);
+    const system = new LocalSystem(t.env, (name, line) => log.write(`[${name}] ${line}\n`));
+    const isolated = new IsolatedSystem(t, system, logPath);
+    await system.migrate();
+    const extra: ProcessSpec[] =
+      workers > 1
+        ? [{ name: 'worker-2', app: 'worker', port: t.ports.spare, env: { WORKER_PORT: String(t.ports.spare) } }]
+        : [];
+    await system.start([...defaultProcesses(t.ports), ...extra]);
+    return isolated;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.t.ports.gateway}`;
+  }
+
+  get amqpUrl(): string {
+    return this.t.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  }
+
+  get eventExchange(): string {
+    return busNames({ NAMESPACE: this.t.env.NAMESPACE! }).eventExchange;
+  }
+
+  blobExists(documentId: string): boolean {
+    return existsSync(join(this.t.dataDir, 'blobs', documentId.slice(0, 2), documentId));
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.t.env.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** A BullMQ queue of this instance, to look at its jobs and schedulers. */
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: redisPrefix({ NAMESPACE: this.t.env.NAMESPACE! }) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * "Redis comes back empty", for this instance only: every key under its prefix goes
+   * (SCAN + UNLINK). Never FLUSHALL: other runs share the server.
+   */
+  async emptyRedis(): Promise<number> {
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `{${this.t.env.NAMESPACE}}*`, 'COUNT', 1000);
+      if (keys.length) removed += await this.redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return removed;
+  }
+
+  async stop(): Promise<void> {
+    for (const queue of this.queues.values()) await queue.close();
+    await this.system.stop();
+    this.redis.disconnect();
+    await removeIsolatedResources(this.t.env);
+  }
+}

@@ -1,0 +1,51 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, eventually, type ApiResponse } from './api';
+import { e2eState } from './state';
+
+/** The browser's side of a session, spoken directly: what the page's script sends. */
+export const page = {
+  load: (documentUrl: string) => fetch(documentUrl),
+  heartbeat: (documentUrl: string) => fetch(`${documentUrl}/heartbeat`, { method: 'POST' }),
+  /** What navigator.sendBeacon(url) sends: a POST with an empty body. */
+  close: (documentUrl: string) => fetch(`${documentUrl}/close`, { method: 'POST' }),
+  content: (documentUrl: string, query = '') => fetch(`${documentUrl}/content${query}`),
+  save: (documentUrl: string, body: NonNullable<RequestInit['body']>, contentType?: string) =>
+    fetch(`${documentUrl}/content`, {
+      method: 'PUT',
+      body,
+      headers: contentType ? { 'content-type': contentType } : {},
+    }),
+};
+
+/** A response's JSON body, for assertions. */
+export const jsonOf = async (res: Response): Promise<any> => res.json();
+
+export async function sessionOf(key: string, sessionId: string): Promise<ApiResponse> {
+  return api('GET', `/v1/sessions/${sessionId}`, { key });
+}
+
+/** Waits until the session is final; returns it and how long that took from `since`. */
+export async function waitUntilEnded(key: string, sessionId: string, since: number, timeoutMs = 15_000) {
+  const session = await eventually(
+    async () => {
+      const res = await sessionOf(key, sessionId);
+      return res.body.status === 'closed' || res.body.status === 'expired' ? res.body : undefined;
+    },
+    timeoutMs,
+    `session ${sessionId} to end`,
+  );
+  return { session, elapsedMs: Date.now() - since };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Staged save blobs still on disk: a save must never leave one behind. */
+export function stagedBlobs(): string[] {
+  const dir = join(e2eState().dataDir, 'blobs', 'sa');
+  try {
+    return readdirSync(dir).filter((name) => name.startsWith('save-') || name.startsWith('.save-'));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The byte formats of the exports. They are part of the contract twice over: clients
+ * parse them, and `ledger_sha256` is the SHA-256 of a tenant's CSV export, so the same
+ * rows must always give the same bytes:
+ *
+ * - UTF-8, no byte-order mark; every line, the header's included, ends with "\n" (LF);
+ * - CSV fields are written as they are, unless they contain a comma, a double quote, CR
+ *   or LF: then they are enclosed in double quotes and inner quotes doubled (RFC 4180);
+ *   a missing value (user_id) is an empty field;
+ * - times are UTC with milliseconds, `2026-11-27T03:28:54.123Z`;
+ * - NDJSON has one JSON object per line with the CSV's columns, in the CSV's order
+ *   (missing values are `null`), written by JSON.stringify without spaces.
+ */
+export type LedgerFormat = 'csv' | 'ndjson';
+export type BillingFormat = 'csv' | 'json';
+
+export const LEDGER_FORMATS: readonly LedgerFormat[] = ['csv', 'ndjson'];
+export const BILLING_FORMATS: readonly BillingFormat[] = ['csv', 'json'];
+
+/** One billable call as the export shows it (times already formatted by PostgreSQL). */
+export interface LedgerRow {
+  event_id: string;
+  occurred_at: string;
+  tenant_id: string;
+  session_id: string;
+  document_id: string;
+  user_id: string | null;
+  kind: 'open' | 'join';
+}
+
+export const LEDGER_COLUMNS = ['event_id', 'occurred_at', 'tenant_id', 'session_id', 'document_id', 'user_id', 'kind'] as const;
+
+/** One tenant's line of the operator's billing export. */
+export interface BillingRow {
+  tenant_id: string;
+  tenant_name: string;
+  period_start: string;
+  period_end_exclusive: string;
+  usage_limit: number;
+  billable_calls: number;
+  overage_calls: number;
+  ledger_sha256: string;
+}
+
+export const BILLING_COLUMNS = [
+  'tenant_id',
+  'tenant_name',
+  'period_start',
+  'period_end_exclusive',
+  'usage_limit',
+  'billable_calls',
+  'overage_calls',
+  'ledger_sha256',
+] as const;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const LEDGER_CSV_HEADER = `${LEDGER_COLUMNS.join(',')}\n`;
+export const BILLING_CSV_HEADER = `${BILLING_COLUMNS.join(',')}\n`;
+
+export function ledgerLine(row: LedgerRow, format: LedgerFormat): string {
+  if (format === 'ndjson') {
+    const ordered = Object.fromEntries(LEDGER_COLUMNS.map((c) => [c, row[c]]));
+    return `${JSON.stringify(ordered)}\n`;
+  }
+  return `${LEDGER_COLUMNS.map((c) => csvField(row[c])).join(',')}\n`;
+}
+
+export function billingCsvLine(row: BillingRow): string {
+  return `${BILLING_COLUMNS.map((c) => csvField(row[c])).join(',')}\n`;
+}
+
+export const LEDGER_CONTENT_TYPES: Record<LedgerFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+export const BILLING_CONTENT_TYPES: Record<BillingFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};

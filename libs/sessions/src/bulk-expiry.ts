@@ -1,0 +1,77 @@
+import { queryRows } from '@docsession/platform';
+import type { EntityManager } from 'typeorm';
+import type { EndOutcome } from './session-store';
+
+const OPEN = `('inactive', 'active')`;
+
+/**
+ * Expires these sessions (those still open) inside `tx`, and marks purged each of their
+ * documents left with no open session: SessionStore.endSession's transitions for many
+ * sessions at once, under the same rule — the documents are locked first (in id order,
+ * so two batches never deadlock), then a fresh statement decides. `overdueOnly` also
+ * requires `expires_at` to have passed (the purge, which found them by looking).
+ */
+export async function expireSessionsIn(tx: EntityManager, sessionIds: string[], overdueOnly: boolean): Promise<EndOutcome[]> {
+  if (!sessionIds.length) return [];
+  await queryRows(
+    tx,
+    `SELECT d.id FROM session.documents d
+     WHERE d.id IN (SELECT document_id FROM session.sessions WHERE id = ANY($1::uuid[]))
+     ORDER BY d.id FOR UPDATE`,
+    [sessionIds],
+  );
+  const expired: { id: string; document_id: string; tenant_id: string }[] = await queryRows(
+    tx,
+    `UPDATE session.sessions SET status = 'expired', close_reason = 'expired', closed_at = now()
+     WHERE id = ANY($1::uuid[]) AND status IN ${OPEN} AND ($2::boolean IS FALSE OR expires_at <= now())
+     RETURNING id, document_id, tenant_id`,
+    [sessionIds, overdueOnly],
+  );
+  if (!expired.length) return [];
+  await auditMany(tx, expired.map((s) => ({ documentId: s.document_id, sessionId: s.id })), 'session.expired', {
+    reason: 'expired',
+  });
+  const purged = await purgeUnusedOf(tx, [...new Set(expired.map((s) => s.document_id))]);
+  const outcomes = new Map<string, EndOutcome>();
+  for (const s of expired) {
+    let outcome = outcomes.get(s.document_id);
+    if (!outcome) {
+      outcome = { tenantId: s.tenant_id, documentId: s.document_id, ended: [], purged: purged.has(s.document_id) };
+      outcomes.set(s.document_id, outcome);
+    }
+    outcome.ended.push({ sessionId: s.id, status: 'expired', reason: 'expired' });
+  }
+  return [...outcomes.values()];
+}
+
+/** Of these (locked) documents, marks purged the live ones with no open session: id → tenant. */
+export async function purgeUnusedOf(tx: EntityManager, documentIds: string[]): Promise<Map<string, string>> {
+  const purged: { id: string; tenant_id: string }[] = await queryRows(
+    tx,
+    `UPDATE session.documents d SET status = 'purged', purged_at = now()
+     WHERE d.id = ANY($1::uuid[]) AND d.status = 'live' AND NOT EXISTS (
+       SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ${OPEN})
+     RETURNING d.id, d.tenant_id`,
+    [documentIds],
+  );
+  if (purged.length) {
+    await auditMany(tx, purged.map((d) => ({ documentId: d.id, sessionId: null })), 'document.purged', {});
+  }
+  return new Map(purged.map((d) => [d.id, d.tenant_id]));
+}
+
+/** Audit entries written the way SessionStore writes one, many per statement. */
+async function auditMany(
+  tx: EntityManager,
+  entries: { documentId: string; sessionId: string | null }[],
+  type: string,
+  details: object,
+): Promise<void> {
+  await queryRows(
+    tx,
+    `INSERT INTO session.audit_events (document_id, session_id, type, at, details)
+     SELECT t.document_id, t.session_id, $3, now(), $4::jsonb
+     FROM unnest($1::uuid[], $2::uuid[]) AS t(document_id, session_id)`,
+    [entries.map((e) => e.documentId), entries.map((e) => e.sessionId), type, JSON.stringify(details)],
+  );
+}

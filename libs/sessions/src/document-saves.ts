@@ -1,0 +1,117 @@
+import { DomainError, ErrorCode, type PageSaveRequest, type PageSaveResult, type SessionMode } from '@docsession/contracts';
+import { queryRows } from '@docsession/platform';
+import type { BlobStore } from '@docsession/storage';
+import type { DataSource } from 'typeorm';
+import { isOpen, type SessionRow } from './rows';
+import type { PreparedDelivery, SaveDeliveries } from './save-deliveries';
+
+const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
+
+/**
+ * Saves from the session page (`PUT /s/{token}/content`), not billable.
+ *
+ * Concurrency scheme: the gateway first streams the new bytes into a blob of their own
+ * (`save-<uuid>`), outside any lock. Then one transaction here locks the document row, checks
+ * that the session is still open, in edit mode, and the document still live, bumps the version,
+ * records size, hash and the audit entry, and — last, still holding the lock — renames the
+ * staged blob onto the document's key (an atomic replace). Two co-editors saving at once are
+ * thereby serialised: versions count up one by one with none lost, and the blob always holds
+ * the bytes of the highest committed version. Ending a session takes the same lock before it
+ * purges, so a save can never bring back the content of a purged document.
+ *
+ * The rename happens before COMMIT: if the commit itself then failed, the file would hold bytes
+ * one save ahead of the row (sha256/version); the reverse order could put older bytes over a
+ * newer version or revive purged content, which is worse. Anything that fails before the rename
+ * changes nothing, and the gateway removes the staged blob.
+ *
+ * Save callbacks: a session with `callback.save_url` gets a delivery per save. Its copy of the
+ * bytes is taken before the transaction, its row written inside it, its job added after COMMIT
+ * (see SaveDeliveries for why, and for how long the copy lives).
+ */
+export class DocumentSaves {
+  constructor(
+    private readonly db: DataSource,
+    private readonly blobs: BlobStore,
+    private readonly deliveries: SaveDeliveries,
+  ) {}
+
+  async save(request: PageSaveRequest): Promise<PageSaveResult> {
+    const delivery = await this.deliveries.prepare(request.tokenHash, request.stagedKey);
+    let saved: PageSaveResult;
+    try {
+      saved = await this.commit(request, delivery);
+    } catch (err) {
+      if (delivery) await this.deliveries.discard(delivery);
+      throw err;
+    }
+    if (delivery) await this.deliveries.schedule(delivery);
+    return saved;
+  }
+
+  private async commit(request: PageSaveRequest, delivery: PreparedDelivery | null): Promise<PageSaveResult> {
+    const { tokenHash, stagedKey, sizeBytes, sha256 } = request;
+    return this.db.transaction(async (tx) => {
+      const sessions: Pick<SessionRow, 'id' | 'document_id' | 'mode' | 'user_id' | 'user_display_name'>[] =
+        await queryRows(
+          tx,
+          `SELECT id, document_id, mode, user_id, user_display_name FROM session.sessions WHERE token_hash = $1`,
+          [tokenHash],
+        );
+      const session = sessions[0];
+      if (!session) throw new DomainError(ErrorCode.NotFound, 'No such session.');
+      const docs: { status: string }[] = await queryRows(
+        tx,
+        `SELECT status FROM session.documents WHERE id = $1 FOR UPDATE`,
+        [session.document_id],
+      );
+      // Read after the lock: sessions end only under it, so this status holds until commit.
+      const current: Pick<SessionRow, 'status'>[] = await queryRows(
+        tx,
+        `SELECT status FROM session.sessions WHERE id = $1`,
+        [session.id],
+      );
+      if (!current[0] || !isOpen(current[0].status)) throw gone('This session has ended.');
+      assertEditable(session.mode);
+      if (docs[0]?.status !== 'live') throw gone('The document content was removed.');
+
+      const saved: { version: number; saved_at: Date }[] = await queryRows(
+        tx,
+        `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3
+         WHERE id = $1 RETURNING version, now() AS saved_at`,
+        [session.document_id, sizeBytes, sha256],
+      );
+      const { version, saved_at: savedAt } = saved[0]!;
+      // The audit entry, and a save is a sign of life of the page (it also cancels a close request).
+      await queryRows(
+        tx,
+        `WITH seen AS (
+           UPDATE session.sessions SET last_seen_at = now(), closing_requested_at = NULL WHERE id = $2
+         )
+         INSERT INTO session.audit_events (document_id, session_id, type, at, details)
+         VALUES ($1, $2, 'document.saved', now(), $3)`,
+        [
+          session.document_id,
+          session.id,
+          {
+            version,
+            size_bytes: sizeBytes,
+            sha256,
+            user: userOf(session),
+          },
+        ],
+      );
+      if (delivery) await this.deliveries.record(tx, delivery, { documentId: session.document_id, version, savedAt });
+      await this.blobs.move(stagedKey, session.document_id);
+      return { version, savedAt: savedAt.toISOString() };
+    });
+  }
+}
+
+function assertEditable(mode: SessionMode): void {
+  if (mode !== 'edit') throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
+}
+
+function userOf(s: Pick<SessionRow, 'user_id' | 'user_display_name'>) {
+  if (s.user_id === null && s.user_display_name === null) return null;
+  return { id: s.user_id ?? undefined, display_name: s.user_display_name ?? undefined };
+}
