@@ -1,7 +1,8 @@
 import { sessionPresenceJobSchema, type JobQueue } from '@docsession/contracts';
-import { createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
-import { Logger } from '@nestjs/common';
-import { DelayedError, Worker, type Job } from 'bullmq';
+import type { AppConfig } from '@docsession/platform';
+import type { Logger } from '@nestjs/common';
+import { DelayedError, type Job, type Worker } from 'bullmq';
+import { startQueueWorker } from './queue-worker';
 
 /** A presence check: null when the job is done, or when (ms since the epoch) to look again. */
 export type PresenceCheck = (sessionId: string) => Promise<number | null>;
@@ -12,7 +13,8 @@ export type PresenceCheck = (sessionId: string) => Promise<number | null>;
  * two of them and a heartbeat never has to touch Redis.
  */
 export function presenceWorker(queue: JobQueue, config: AppConfig, check: PresenceCheck, logger: Logger): Worker {
-  const worker = new Worker(
+  return startQueueWorker(
+    config,
     queue,
     async (job: Job, token?: string) => {
       const { sessionId } = sessionPresenceJobSchema.parse(job.data);
@@ -21,12 +23,6 @@ export function presenceWorker(queue: JobQueue, config: AppConfig, check: Presen
       await job.moveToDelayed(lookAgainAt, token);
       throw new DelayedError();
     },
-    {
-      connection: createRedis(config, 'worker'),
-      prefix: redisPrefix(config),
-      concurrency: config.WORKER_CONCURRENCY,
-    },
+    { concurrency: config.WORKER_CONCURRENCY, logger },
   );
-  worker.on('failed', (job, err) => logger.warn(`${queue} check ${job?.id} failed: ${err.message}`));
-  return worker;
 }

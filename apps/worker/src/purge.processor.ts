@@ -1,9 +1,10 @@
 import { JobQueue, purgeJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
-import { reportQueueErrors, SessionPurge } from '@docsession/sessions';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { SessionPurge } from '@docsession/sessions';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { startQueueWorker } from './queue-worker';
 
 /**
  * Runs purge jobs, scheduled and manual, one at a time in this process; SessionPurge's
@@ -20,23 +21,16 @@ export class PurgeProcessor implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(
-      JobQueue.Purge,
-      async (job) => {
+    this.worker = startQueueWorker(this.config, JobQueue.Purge, async (job: Job) => {
         const data = purgeJobSchema.parse(job.data);
         // A scheduled job's data is the scheduler's template: each run gets an id of its own.
         const runId = data.trigger === 'manual' ? data.runId : randomUUID();
         const counts = await this.purge.run(runId, data.trigger);
         return counts ? { runId, ...counts } : { runId, skipped: true };
-      },
-      {
-        connection: createRedis(this.config, 'worker'),
-        prefix: redisPrefix(this.config),
-        concurrency: 1,
-      },
-    );
-    this.worker.on('failed', (job, err) => this.logger.warn(`Purge job ${job?.id} failed: ${err.message}`));
-    reportQueueErrors(this.worker, this.logger);
+      }, {
+      concurrency: 1,
+      logger: this.logger,
+    });
   }
 
   /** Waits for a run in progress: a deploy never cuts a batch in half (each is one transaction anyway). */

@@ -1,9 +1,10 @@
 import { JobQueue, sessionExpiryJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
-import { reportQueueErrors, SessionExpiryBatcher, SessionService } from '@docsession/sessions';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { SessionExpiryBatcher, SessionService } from '@docsession/sessions';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { startQueueWorker } from './queue-worker';
 
 /**
  * Runs the delayed expiry job of each session at its `expires_at`: the session ends
@@ -25,20 +26,13 @@ export class SessionExpiryProcessor implements OnApplicationBootstrap, OnApplica
   }
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(
-      JobQueue.SessionExpiry,
-      async (job) => {
+    this.worker = startQueueWorker(this.config, JobQueue.SessionExpiry, async (job: Job) => {
         const { sessionId } = sessionExpiryJobSchema.parse(job.data);
         await this.batcher.expire(sessionId);
-      },
-      {
-        connection: createRedis(this.config, 'worker'),
-        prefix: redisPrefix(this.config),
-        concurrency: this.config.EXPIRY_CONCURRENCY,
-      },
-    );
-    this.worker.on('failed', (job, err) => this.logger.warn(`Expiry of ${job?.id} failed: ${err.message}`));
-    reportQueueErrors(this.worker, this.logger);
+      }, {
+      concurrency: this.config.EXPIRY_CONCURRENCY,
+      logger: this.logger,
+    });
   }
 
   /** Waits for running jobs, so a deploy never cuts an expiry in half. */

@@ -13,6 +13,7 @@ export * from './micro-batcher';
 export * from './names';
 export * from './platform.module';
 export * from './probes.controller';
+export * from './queue-errors';
 export * from './redis';
 export * from './rpc-exception.filter';
 export * from './secrets';

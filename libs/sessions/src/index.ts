@@ -11,7 +11,6 @@ export * from './purge';
 export * from './purge-queue';
 export * from './purge-runs';
 export * from './purge.module';
-export * from './queue-errors';
 export * from './presence-jobs';
 export * from './presence-store';
 export * from './rows';

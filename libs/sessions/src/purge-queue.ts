@@ -2,7 +2,7 @@ import { JobQueue, JobSchedulerId, type PurgeJob } from '@docsession/contracts';
 import { Logger } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { reportQueueErrors } from './queue-errors';
+import { reportQueueErrors } from '@docsession/platform';
 
 /** Finished purge jobs kept for inspection; a bound, not a history (purge_runs is the history). */
 const KEEP = 100;

@@ -2,7 +2,7 @@ import { JobQueue, type SaveCallbackJob } from '@docsession/contracts';
 import { Logger } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { reportQueueErrors } from './queue-errors';
+import { reportQueueErrors } from '@docsession/platform';
 
 /** Given-up deliveries kept for inspection; a bound, not a history (the audit trail is the history). */
 const KEEP_FAILED = 1_000;

@@ -2,7 +2,7 @@ import { JobQueue, type SessionExpiryJob } from '@docsession/contracts';
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { reportQueueErrors } from './queue-errors';
+import { reportQueueErrors } from '@docsession/platform';
 
 /** Completed and failed expiry jobs kept for inspection; a bound, not a history. */
 const KEEP_FAILED = 1_000;

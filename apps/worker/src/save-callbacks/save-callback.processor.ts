@@ -1,9 +1,9 @@
 import { JobQueue, saveCallbackJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
-import { reportQueueErrors } from '@docsession/sessions';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { SaveCallbackDelivery } from './save-callback-delivery';
+import { startQueueWorker } from '../queue-worker';
 
 /**
  * Runs save-callback jobs, one attempt per run. A failed attempt throws, and BullMQ runs the
@@ -23,15 +23,10 @@ export class SaveCallbackProcessor implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(JobQueue.SaveCallback, (job) => this.run(job), {
-      connection: createRedis(this.config, 'worker'),
-      prefix: redisPrefix(this.config),
+    this.worker = startQueueWorker(this.config, JobQueue.SaveCallback, (job) => this.run(job), {
       concurrency: this.config.WORKER_CONCURRENCY,
+      logger: this.logger,
     });
-    this.worker.on('failed', (job, err) =>
-      this.logger.debug(`Save callback ${job?.id} attempt ${job?.attemptsMade} failed: ${err.message}`),
-    );
-    reportQueueErrors(this.worker, this.logger);
   }
 
   private async run(job: Job): Promise<string> {

@@ -1,8 +1,9 @@
 import { JobQueue, usageAlertJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, createRedis, redisPrefix, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { PermanentDeliveryFailure, UsageAlertWebhook } from './usage-alert-webhook';
+import { startQueueWorker } from '../queue-worker';
 
 /**
  * Runs the usage-alert webhook jobs; BullMQ retries a failed delivery with exponential
@@ -19,9 +20,7 @@ export class UsageAlertWebhookProcessor implements OnApplicationBootstrap, OnApp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(
-      JobQueue.UsageAlertWebhook,
-      async (job) => {
+    this.worker = startQueueWorker(this.config, JobQueue.UsageAlertWebhook, async (job: Job) => {
         try {
           await this.webhook.handle(usageAlertJobSchema.parse(job.data));
         } catch (err) {
@@ -29,16 +28,10 @@ export class UsageAlertWebhookProcessor implements OnApplicationBootstrap, OnApp
           if (err instanceof PermanentDeliveryFailure) throw new UnrecoverableError(err.message);
           throw err;
         }
-      },
-      {
-        connection: createRedis(this.config, 'worker'),
-        prefix: redisPrefix(this.config),
-        concurrency: this.config.WORKER_CONCURRENCY,
-      },
-    );
-    this.worker.on('failed', (job, err) =>
-      this.logger.warn(`Usage alert webhook ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
-    );
+      }, {
+      concurrency: this.config.WORKER_CONCURRENCY,
+      logger: this.logger,
+    });
   }
 
   /** Waits for running deliveries. */
