@@ -20,17 +20,22 @@ describe('usage alerts at 75, 90 and 100 %', () => {
         sessions.push(res.body.session_id);
         await billedCalls(t.tenant_id, i + 1); // one at a time, so each crossing is its own batch
       }
-      const alerts = await eventually(async () => {
-        const list = await alertsOf(t.api_key);
-        return list.length === 3 ? list : undefined;
-      }, 10_000, 'three alerts');
+      const alerts = await eventually(
+        async () => {
+          const list = await alertsOf(t.api_key);
+          return list.length === 3 ? list : undefined;
+        },
+        10_000,
+        'three alerts',
+      );
       const period = periodAgo(0).start.toISOString();
       expect(alerts.map((a) => [a.threshold_percent, a.usage_at_fire, a.period_start])).toEqual([
         [75, 8, period],
         [90, 9, period],
         [100, 10, period],
       ]);
-      for (const a of alerts) expect(Object.keys(a).sort()).toEqual(['fired_at', 'period_start', 'threshold_percent', 'usage_at_fire']);
+      for (const a of alerts)
+        expect(Object.keys(a).sort()).toEqual(['fired_at', 'period_start', 'threshold_percent', 'usage_at_fire']);
 
       const delivered = await eventually(
         async () => (hooks.received.filter((r) => r.status === 204).length === 3 ? hooks.received : undefined),
@@ -49,13 +54,16 @@ describe('usage alerts at 75, 90 and 100 %', () => {
       // The failed attempt was retried with the same body.
       const retried = delivered.filter((h) => h.body.equals(delivered[0].body));
       expect(retried.map((h) => h.status)).toEqual([500, 204]);
-      const thresholds = delivered.filter((h) => h.status === 204).map((h) => JSON.parse(h.body.toString()).threshold_percent);
+      const thresholds = delivered
+        .filter((h) => h.status === 204)
+        .map((h) => JSON.parse(h.body.toString()).threshold_percent);
       expect(thresholds.sort((a, b) => a - b)).toEqual([75, 90, 100]);
       await eventually(
         async () => {
-          const rows = await query('SELECT count(*) AS n FROM metering.usage_alerts WHERE tenant_id = $1 AND delivered_at IS NOT NULL', [
-            t.tenant_id,
-          ]);
+          const rows = await query(
+            'SELECT count(*) AS n FROM metering.usage_alerts WHERE tenant_id = $1 AND delivered_at IS NOT NULL',
+            [t.tenant_id],
+          );
           return Number(rows[0].n) === 3 ? true : undefined;
         },
         5_000,
@@ -77,10 +85,14 @@ describe('usage alerts at 75, 90 and 100 %', () => {
     const t = await newTenant({ usage_limit: 4 });
     await Promise.all(Array.from({ length: 4 }, (_, i) => openText(t.api_key, `batch ${i}`)));
     await billedCalls(t.tenant_id, 4);
-    const alerts = await eventually(async () => {
-      const list = await alertsOf(t.api_key);
-      return list.length === 3 ? list : undefined;
-    }, 10_000, 'three alerts');
+    const alerts = await eventually(
+      async () => {
+        const list = await alertsOf(t.api_key);
+        return list.length === 3 ? list : undefined;
+      },
+      10_000,
+      'three alerts',
+    );
     expect(alerts.map((a) => a.threshold_percent)).toEqual([75, 90, 100]);
     const rows = await query('SELECT threshold_percent FROM metering.usage_alerts WHERE tenant_id = $1', [t.tenant_id]);
     expect(rows).toHaveLength(3);
@@ -91,13 +103,20 @@ describe('usage alerts at 75, 90 and 100 %', () => {
     for (let i = 0; i < 3; i++) await openText(t.api_key, `small ${i}`);
     await billedCalls(t.tenant_id, 3);
     expect(await alertsOf(t.api_key)).toEqual([]);
-    await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, { key: e2eState().adminToken, json: { usage_limit: 4 } });
+    await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, {
+      key: e2eState().adminToken,
+      json: { usage_limit: 4 },
+    });
     await openText(t.api_key, 'now at 100 %');
     await billedCalls(t.tenant_id, 4);
-    const alerts = await eventually(async () => {
-      const list = await alertsOf(t.api_key);
-      return list.length === 3 ? list : undefined;
-    }, 10_000, 'three alerts');
+    const alerts = await eventually(
+      async () => {
+        const list = await alertsOf(t.api_key);
+        return list.length === 3 ? list : undefined;
+      },
+      10_000,
+      'three alerts',
+    );
     expect(alerts.map((a) => [a.threshold_percent, a.usage_at_fire])).toEqual([
       [75, 4],
       [90, 4],
@@ -105,9 +124,10 @@ describe('usage alerts at 75, 90 and 100 %', () => {
     ]);
     // No webhook_url: listed, and nothing delivered.
     await new Promise((r) => setTimeout(r, 300));
-    const delivered = await query('SELECT id FROM metering.usage_alerts WHERE tenant_id = $1 AND delivered_at IS NOT NULL', [
-      t.tenant_id,
-    ]);
+    const delivered = await query(
+      'SELECT id FROM metering.usage_alerts WHERE tenant_id = $1 AND delivered_at IS NOT NULL',
+      [t.tenant_id],
+    );
     expect(delivered).toEqual([]);
   });
 

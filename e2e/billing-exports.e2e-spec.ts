@@ -8,7 +8,8 @@ import { query } from './support/database';
 import { e2eState } from './support/state';
 
 const HEADER = 'event_id,occurred_at,tenant_id,session_id,document_id,user_id,kind';
-const BILLING_HEADER = 'tenant_id,tenant_name,period_start,period_end_exclusive,usage_limit,billable_calls,overage_calls,ledger_sha256';
+const BILLING_HEADER =
+  'tenant_id,tenant_name,period_start,period_end_exclusive,usage_limit,billable_calls,overage_calls,ledger_sha256';
 
 /** Exports of a closed period, with awkward values: equal times, CSV-special user ids. */
 describe('exports of a closed period', () => {
@@ -32,13 +33,18 @@ describe('exports of a closed period', () => {
       syntheticSessionCreated(t.tenant_id, at(28, '23:59:59.999'), { userId: 'ünïcødé' }),
     ];
     for (const e of events) await publishEvent('session.created', e);
-    await publishEvent('session.created', syntheticSessionCreated(other.tenant_id, at(5, '12:00:00.000'), { userId: 'other' }));
+    await publishEvent(
+      'session.created',
+      syntheticSessionCreated(other.tenant_id, at(5, '12:00:00.000'), { userId: 'other' }),
+    );
     await billedCalls(t.tenant_id, 5);
     await billedCalls(other.tenant_id, 1);
   });
 
   const sorted = () =>
-    [...events].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : 1));
+    [...events].sort((a, b) =>
+      a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : 1,
+    );
 
   it('streams the tenant’s calls as CSV, sorted by occurred_at then event_id, quoting what needs it', async () => {
     const res = await tenantExport('csv');
@@ -48,7 +54,15 @@ describe('exports of a closed period', () => {
     expect(res.headers.get('x-row-count')).toBe('5');
     const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     const expected = sorted().map((e) =>
-      [e.eventId, e.occurredAt, e.tenantId, e.session.sessionId, e.document.documentId, quote(e.session.user?.id ?? ''), e.kind].join(','),
+      [
+        e.eventId,
+        e.occurredAt,
+        e.tenantId,
+        e.session.sessionId,
+        e.document.documentId,
+        quote(e.session.user?.id ?? ''),
+        e.kind,
+      ].join(','),
     );
     expect(res.text).toBe(`${HEADER}\n${expected.join('\n')}\n`);
     expect(res.text).not.toContain(other.tenant_id);
@@ -66,7 +80,10 @@ describe('exports of a closed period', () => {
   it('streams NDJSON with the CSV’s columns in order', async () => {
     const res = await tenantExport('ndjson');
     expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-    const lines = res.text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => Object.keys(l).join(','))).toEqual(Array(5).fill(HEADER));
     expect(lines.map((l) => [l.event_id, l.occurred_at, l.user_id, l.kind])).toEqual(
       sorted().map((e) => [e.eventId, e.occurredAt, e.session.user?.id ?? null, e.kind]),
@@ -90,7 +107,16 @@ describe('exports of a closed period', () => {
     const ours = lines.find((l) => l.startsWith(t.tenant_id))!;
     const tenantCsv = (await tenantExport('csv')).text;
     expect(ours).toBe(
-      [t.tenant_id, '"exporter, ""quoted"""', period.start.toISOString(), period.endExclusive.toISOString(), 2, 5, 3, sha256(tenantCsv)].join(','),
+      [
+        t.tenant_id,
+        '"exporter, ""quoted"""',
+        period.start.toISOString(),
+        period.endExclusive.toISOString(),
+        2,
+        5,
+        3,
+        sha256(tenantCsv),
+      ].join(','),
     );
     const ids = lines.map((l) => l.slice(0, 36));
     expect(ids).toEqual([...ids].sort());
@@ -130,11 +156,23 @@ describe('exports of a closed period', () => {
     expect(readFileSync(out, 'utf8')).toBe((await tenantExport('csv')).text);
     expect(existsSync(`${out}.partial`)).toBe(false);
 
-    const ndjson = await runCli(['billing', 'export', '--period', period.label, '--format', 'ndjson', '--tenant', t.tenant_id]);
+    const ndjson = await runCli([
+      'billing',
+      'export',
+      '--period',
+      period.label,
+      '--format',
+      'ndjson',
+      '--tenant',
+      t.tenant_id,
+    ]);
     expect(ndjson.stdout).toBe((await tenantExport('ndjson')).text);
 
     const all = await runCli(['billing', 'export', '--period', period.label, '--format', 'ndjson']);
-    const rows = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const rows = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.filter((r) => r.tenant_id === other.tenant_id)).toHaveLength(1);
     expect(rows.filter((r) => r.tenant_id === t.tenant_id)).toHaveLength(5);
     const keys = rows.map((r) => `${r.occurred_at} ${r.event_id}`);
@@ -148,8 +186,14 @@ describe('exports of a closed period', () => {
       out: `${period.label}: every counter matches the ledger.`,
     });
     const key = `${period.label}-01`;
-    await query('UPDATE metering.usage_counters SET total = total + 2 WHERE tenant_id = $1 AND period_start = $2', [t.tenant_id, key]);
-    await query('DELETE FROM metering.usage_counters WHERE tenant_id = $1 AND period_start = $2', [other.tenant_id, key]);
+    await query('UPDATE metering.usage_counters SET total = total + 2 WHERE tenant_id = $1 AND period_start = $2', [
+      t.tenant_id,
+      key,
+    ]);
+    await query('DELETE FROM metering.usage_counters WHERE tenant_id = $1 AND period_start = $2', [
+      other.tenant_id,
+      key,
+    ]);
     const found = await runCli(['billing', 'reconcile', '--period', period.label]);
     expect(found.code).toBe(1);
     expect(found.stdout).toMatch(new RegExp(`${t.tenant_id}\\s+7\\s+5`));
@@ -189,14 +233,18 @@ describe('export requests that cannot be answered', () => {
   it('keeps the formats apart: ndjson is the tenant’s, json the operator’s', async () => {
     const t = await newTenant();
     expect((await api('GET', '/v1/usage/export?period=2026-11&format=json', { key: t.api_key })).status).toBe(400);
-    const adminNdjson = await api('GET', '/v1/admin/billing/export?period=2026-11&format=ndjson', { key: e2eState().adminToken });
+    const adminNdjson = await api('GET', '/v1/admin/billing/export?period=2026-11&format=ndjson', {
+      key: e2eState().adminToken,
+    });
     expect(adminNdjson.status).toBe(400);
   });
 
   it('needs the right credentials', async () => {
     const t = await newTenant();
     expect((await api('GET', '/v1/usage/export?period=2026-11&format=csv')).status).toBe(401);
-    expect((await api('GET', '/v1/admin/billing/export?period=2026-11&format=csv', { key: t.api_key })).status).toBe(401);
+    expect((await api('GET', '/v1/admin/billing/export?period=2026-11&format=csv', { key: t.api_key })).status).toBe(
+      401,
+    );
     expect((await api('GET', '/v1/admin/billing/export?period=2026-11&format=csv')).status).toBe(401);
   });
 

@@ -119,13 +119,20 @@ describe('Idempotency-Key on the open endpoints', () => {
   it('does not remember failures: the key runs again once the request can succeed', async () => {
     const t = await newTenant({ usage_limit: 1, grace_percent: 0 });
     const key = crypto.randomUUID();
-    const bad = await api('POST', '/v1/documents', { key: t.api_key, headers: withKey(key), json: { content_base64: '@@' } });
+    const bad = await api('POST', '/v1/documents', {
+      key: t.api_key,
+      headers: withKey(key),
+      json: { content_base64: '@@' },
+    });
     expectError(bad, 400, 'invalid_request');
     expect((await open(t.api_key, key, 'fixed')).status).toBe(201);
 
     const second = crypto.randomUUID();
     expectError(await open(t.api_key, second, 'over the limit'), 429, 'usage_exceeded');
-    await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, { key: e2eState().adminToken, json: { usage_limit: 2 } });
+    await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, {
+      key: e2eState().adminToken,
+      json: { usage_limit: 2 },
+    });
     const retried = await open(t.api_key, second, 'over the limit');
     expect(retried.status).toBe(201);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();

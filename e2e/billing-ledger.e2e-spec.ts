@@ -64,7 +64,10 @@ describe('the ledger: one row per billable call, in the month of its occurred_at
     ]);
 
     const exportOf = async (label: string) =>
-      (await api('GET', `/v1/usage/export?period=${label}&format=csv`, { key: t.api_key })).text.trim().split('\n').slice(1);
+      (await api('GET', `/v1/usage/export?period=${label}&format=csv`, { key: t.api_key })).text
+        .trim()
+        .split('\n')
+        .slice(1);
     const [beforeRows, afterRows] = [await exportOf(before.label), await exportOf(after.label)];
     expect(beforeRows).toHaveLength(1);
     expect(beforeRows[0]).toContain(`${late.eventId},${lastMillisecond},`);

@@ -23,7 +23,11 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
     expect(await countRows('metering.billable_calls', 'tenant_id = $1', [t.tenant_id])).toBe(11);
     expect(await countRows('session.documents', 'tenant_id = $1', [t.tenant_id])).toBe(11);
     const usage = await usageReaches(t.api_key, 11);
-    expect(usage).toMatchObject({ status: 'blocked', remaining_usage_limit: 0, plan: { usage_limit: 10, grace_percent: 10 } });
+    expect(usage).toMatchObject({
+      status: 'blocked',
+      remaining_usage_limit: 0,
+      plan: { usage_limit: 10, grace_percent: 10 },
+    });
   });
 
   it('does not overshoot when the 12 opens come at once', async () => {
@@ -54,7 +58,9 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
     expect(opened.status).toBe(201);
     const join = await api('POST', `/v1/documents/${opened.body.document_id}/sessions`, { key: t.api_key, json: {} });
     expect(join.status).toBe(201);
-    expectUsageExceeded(await api('POST', `/v1/documents/${opened.body.document_id}/sessions`, { key: t.api_key, json: {} }));
+    expectUsageExceeded(
+      await api('POST', `/v1/documents/${opened.body.document_id}/sessions`, { key: t.api_key, json: {} }),
+    );
     expectUsageExceeded(await openText(t.api_key, 'no more'));
     await billedCalls(t.tenant_id, 2);
     const kinds = await countRows('metering.billable_calls', "tenant_id = $1 AND kind = 'join'", [t.tenant_id]);
@@ -64,10 +70,20 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
   it('gives the reservation back when an open fails, so failures never use up the limit', async () => {
     const t = await newTenant({ usage_limit: 2, grace_percent: 0 });
     for (let i = 0; i < 3; i++) {
-      expect((await api('POST', '/v1/documents', { key: t.api_key, json: { content_base64: 'aGk=', colour: 'red' } })).status).toBe(400);
-      expect((await api('POST', '/v1/documents', { key: t.api_key, body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
-      expect((await api('POST', `/v1/documents/${crypto.randomUUID()}/sessions`, { key: t.api_key, json: {} })).status).toBe(404);
-      expect((await api('POST', '/v1/documents', { key: t.api_key, json: { url: 'http://127.0.0.1:1/x' } })).status).toBe(422);
+      expect(
+        (await api('POST', '/v1/documents', { key: t.api_key, json: { content_base64: 'aGk=', colour: 'red' } }))
+          .status,
+      ).toBe(400);
+      expect(
+        (await api('POST', '/v1/documents', { key: t.api_key, body: 'x', headers: { 'content-type': 'text/plain' } }))
+          .status,
+      ).toBe(415);
+      expect(
+        (await api('POST', `/v1/documents/${crypto.randomUUID()}/sessions`, { key: t.api_key, json: {} })).status,
+      ).toBe(404);
+      expect(
+        (await api('POST', '/v1/documents', { key: t.api_key, json: { url: 'http://127.0.0.1:1/x' } })).status,
+      ).toBe(422);
     }
     expect((await openText(t.api_key, 'first')).status).toBe(201);
     expect((await openText(t.api_key, 'second')).status).toBe(201);
@@ -97,12 +113,20 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
     expect(raised.status).toBe(200);
     expect(raised.body).toEqual({ tenant_id: t.tenant_id, name: 'bigger', usage_limit: 3, grace_percent: 0 });
     expect((await openText(t.api_key, 'two')).status).toBe(201);
-    expect((await api('POST', '/v1/documents', { key: t.api_key, openGateway: true, json: { content_base64: 'aGk=' } })).status).toBe(201);
+    expect(
+      (await api('POST', '/v1/documents', { key: t.api_key, openGateway: true, json: { content_base64: 'aGk=' } }))
+        .status,
+    ).toBe(201);
 
-    const lowered = await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, { key: admin(), json: { usage_limit: 2 } });
+    const lowered = await api('PATCH', `/v1/admin/tenants/${t.tenant_id}/plan`, {
+      key: admin(),
+      json: { usage_limit: 2 },
+    });
     expect(lowered.body).toMatchObject({ name: 'bigger', usage_limit: 2, grace_percent: 0 });
     expectUsageExceeded(await openText(t.api_key, 'four'));
-    expectUsageExceeded(await api('POST', '/v1/documents', { key: t.api_key, openGateway: true, json: { content_base64: 'aGk=' } }));
+    expectUsageExceeded(
+      await api('POST', '/v1/documents', { key: t.api_key, openGateway: true, json: { content_base64: 'aGk=' } }),
+    );
 
     const usage = await usageReaches(t.api_key, 3);
     expect(usage).toMatchObject({ plan: { name: 'bigger', usage_limit: 2, grace_percent: 0 }, status: 'blocked' });
@@ -114,13 +138,27 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
       api('PATCH', `/v1/admin/tenants/${id}/plan`, { key, json });
     expect((await patch(crypto.randomUUID(), { usage_limit: 5 })).body.error.code).toBe('not_found');
     expect((await patch('not-a-uuid', { usage_limit: 5 })).status).toBe(404);
-    for (const bad of [{}, { usage_limit: -1 }, { usage_limit: 1.5 }, { grace_percent: 1001 }, { name: '' }, { colour: 'red' }]) {
+    for (const bad of [
+      {},
+      { usage_limit: -1 },
+      { usage_limit: 1.5 },
+      { grace_percent: 1001 },
+      { name: '' },
+      { colour: 'red' },
+    ]) {
       const res = await patch(t.tenant_id, bad);
-      expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({ bad, status: 400, code: 'invalid_request' });
+      expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({
+        bad,
+        status: 400,
+        code: 'invalid_request',
+      });
     }
     expect((await patch(t.tenant_id, { usage_limit: 5 }, null)).status).toBe(401);
     expect((await patch(t.tenant_id, { usage_limit: 5 }, t.api_key)).status).toBe(401);
-    expect((await patch(t.tenant_id, { grace_percent: 25 })).body).toMatchObject({ usage_limit: 50_000, grace_percent: 25 });
+    expect((await patch(t.tenant_id, { grace_percent: 25 })).body).toMatchObject({
+      usage_limit: 50_000,
+      grace_percent: 25,
+    });
   });
 
   it('reports ok, warning, over_limit and blocked as usage grows', async () => {
@@ -155,10 +193,16 @@ describe('usage limit at the edge: limit plus grace, atomically', () => {
       expect((await openText(t.api_key, 'refreshed before refusing')).status).toBe(201);
       expect(await redis.hget(planKey, 'hard')).toBe('3');
       // A stale copy that admits is refreshed in the background.
-      await query('UPDATE metering.plans SET usage_limit = 10, version = version + 1 WHERE tenant_id = $1', [t.tenant_id]);
+      await query('UPDATE metering.plans SET usage_limit = 10, version = version + 1 WHERE tenant_id = $1', [
+        t.tenant_id,
+      ]);
       await redis.hset(planKey, 'fresh_until', '0');
       expect((await openText(t.api_key, 'admitted on the stale copy')).status).toBe(201);
-      await eventually(async () => ((await redis.hget(planKey, 'hard')) === '10' ? true : undefined), 5_000, 'copy refreshed');
+      await eventually(
+        async () => ((await redis.hget(planKey, 'hard')) === '10' ? true : undefined),
+        5_000,
+        'copy refreshed',
+      );
     } finally {
       redis.disconnect();
     }

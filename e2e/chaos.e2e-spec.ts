@@ -65,7 +65,9 @@ describe('invariants under kill -9 and a Redis flush', () => {
       const channel = await connection.createChannel();
       const names = busNames({ NAMESPACE: t.env.NAMESPACE! });
       const counts = await Promise.all(
-        (['session', 'metering'] as const).map(async (s) => (await channel.checkQueue(names.eventQueue(s))).messageCount),
+        (['session', 'metering'] as const).map(
+          async (s) => (await channel.checkQueue(names.eventQueue(s))).messageCount,
+        ),
       );
       await channel.close();
       return counts.every((n) => n === 0);

@@ -26,7 +26,10 @@ describe('co-editing: several sessions on one document', () => {
   }
 
   it('lists collaborators with the host, counts open sessions, and keeps the content until the last one leaves', async () => {
-    const { body: host } = await openText(key, 'shared notes', { user: { id: 'u-host', display_name: 'Amelia' }, ttl_seconds: 3600 });
+    const { body: host } = await openText(key, 'shared notes', {
+      user: { id: 'u-host', display_name: 'Amelia' },
+      ttl_seconds: 3600,
+    });
     const guest = await join(host.document_id, { user: { id: 'u-guest', display_name: 'Bo' }, mode: 'view' });
     expect(guest).toMatchObject({ document_id: host.document_id, status: 'inactive', mode: 'view' });
     expect(guest.document_url).not.toBe(host.document_url);
@@ -72,7 +75,11 @@ describe('co-editing: several sessions on one document', () => {
     expect((await page.content(guest.document_url)).status).toBe(410);
     expect((await api('GET', `/v1/documents/${host.document_id}/content`, { key })).status).toBe(410);
     expect(blobExists(host.document_id)).toBe(false);
-    expect(await documentOf(host.document_id)).toMatchObject({ status: 'purged', active_sessions_count: 0, collaborators: [] });
+    expect(await documentOf(host.document_id)).toMatchObject({
+      status: 'purged',
+      active_sessions_count: 0,
+      collaborators: [],
+    });
 
     // A purged document takes no more sessions.
     const late = await api('POST', `/v1/documents/${host.document_id}/sessions`, { key, json: {} });
@@ -84,7 +91,9 @@ describe('co-editing: several sessions on one document', () => {
     const fresh = await newTenant();
     const { body: host } = await openText(fresh.api_key, 'billed');
     for (let i = 0; i < 2; i++) {
-      expect((await api('POST', `/v1/documents/${host.document_id}/sessions`, { key: fresh.api_key, json: {} })).status).toBe(201);
+      expect(
+        (await api('POST', `/v1/documents/${host.document_id}/sessions`, { key: fresh.api_key, json: {} })).status,
+      ).toBe(201);
     }
     await eventually(
       async () => ((await api('GET', '/v1/usage', { key: fresh.api_key })).body.total_usage === 3 ? true : undefined),

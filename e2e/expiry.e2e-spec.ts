@@ -14,7 +14,12 @@ interface Observation {
 }
 
 /** Polls one session finely from before its expiry until all three conditions hold. */
-async function watchExpiry(key: string, sessionId: string, documentId: string, expiresAt: number): Promise<Observation> {
+async function watchExpiry(
+  key: string,
+  sessionId: string,
+  documentId: string,
+  expiresAt: number,
+): Promise<Observation> {
   const seen: Observation = { expiresAt };
   const giveUp = expiresAt + 10_000;
   while (Date.now() < giveUp && !(seen.fileGone && seen.contentGone && seen.statusExpired)) {

@@ -1,8 +1,4 @@
-import {
-  documentPurgedSchema,
-  sessionEndedSchema,
-  sessionOpenedSchema,
-} from '@docsession/contracts';
+import { documentPurgedSchema, sessionEndedSchema, sessionOpenedSchema } from '@docsession/contracts';
 import { busNames } from '@docsession/platform';
 import { api, eventually, newTenant, openText } from './support/api';
 import { EventTap } from './support/event-tap';
@@ -82,10 +78,14 @@ describe('the audit trail', () => {
     await api('DELETE', `/v1/sessions/${s.session_id}`, { key: tenant.api_key });
     await api('DELETE', `/v1/sessions/${joined.session_id}`, { key: tenant.api_key });
 
-    const res = await eventually(async () => {
-      const r = await api('GET', `/v1/documents/${s.document_id}/events`, { key: tenant.api_key });
-      return r.body.events?.length === 6 ? r : undefined;
-    }, 10_000, 'six audit events');
+    const res = await eventually(
+      async () => {
+        const r = await api('GET', `/v1/documents/${s.document_id}/events`, { key: tenant.api_key });
+        return r.body.events?.length === 6 ? r : undefined;
+      },
+      10_000,
+      'six audit events',
+    );
     expect(res.status).toBe(200);
     const events = res.body.events as { at: string; type: string; session_id: string | null; details: any }[];
     expect(events.map((e) => [e.type, e.session_id])).toEqual([

@@ -37,7 +37,11 @@ describe('the open path', () => {
     form.append('file', new Blob(['# Plan\n'], { type: 'text/markdown' }), 'plan.md');
     form.append(
       'options',
-      JSON.stringify({ user: { id: 'u-17', display_name: 'Amelia' }, mode: 'view', document: { external_id: 'crm-4711' } }),
+      JSON.stringify({
+        user: { id: 'u-17', display_name: 'Amelia' },
+        mode: 'view',
+        document: { external_id: 'crm-4711' },
+      }),
     );
     const res = await api('POST', '/v1/documents', { key: tenant.api_key, body: form });
 
@@ -77,7 +81,9 @@ describe('the open path', () => {
       status: 'live',
       active_sessions_count: 1,
       sessions_count: 1,
-      collaborators: [{ session_id: s.session_id, user: { id: 'u-17', display_name: 'Amelia' }, status: 'inactive', host: true }],
+      collaborators: [
+        { session_id: s.session_id, user: { id: 'u-17', display_name: 'Amelia' }, status: 'inactive', host: true },
+      ],
     });
     expect(doc.body.sha256).toBe(createHash('sha256').update('# Plan\n').digest('hex'));
 
@@ -107,7 +113,9 @@ describe('the open path', () => {
     const fresh = await newTenant();
     // Hold session.created back from the session service: only the gateway's record of
     // the open can answer the reads below.
-    await withChannel((ch, names) => ch.unbindQueue(names.eventQueue('session'), names.eventExchange, 'session.created'));
+    await withChannel((ch, names) =>
+      ch.unbindQueue(names.eventQueue('session'), names.eventExchange, 'session.created'),
+    );
     try {
       const res = await openText(fresh.api_key, 'not consumed yet');
       expect(res.status).toBe(201);
@@ -120,7 +128,9 @@ describe('the open path', () => {
       expect(closed.body).toEqual({ session_id: res.body.session_id, status: 'closed', deleted: true });
       expect(blobExists(res.body.document_id)).toBe(false);
     } finally {
-      await withChannel((ch, names) => ch.bindQueue(names.eventQueue('session'), names.eventExchange, 'session.created'));
+      await withChannel((ch, names) =>
+        ch.bindQueue(names.eventQueue('session'), names.eventExchange, 'session.created'),
+      );
     }
     // Billing never depended on the session service.
     await eventually(async () => ((await usageOf(fresh.api_key)) === 1 ? true : undefined), 10_000, 'usage 1');

@@ -2,20 +2,23 @@ import { api } from './support/api';
 import { e2eState } from './support/state';
 
 describe('probes and docs', () => {
-  it.each(['gateway', 'session', 'metering', 'worker'] as const)('%s answers /healthz, /readyz and /metrics', async (service) => {
-    const port = e2eState().ports[service];
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(200);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({
-      status: 'ready',
-      checks: { postgres: 'ok', redis: 'ok', rabbitmq: 'ok' },
-    });
-    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
-    expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('docsession_process_resident_memory_bytes');
-  });
+  it.each(['gateway', 'session', 'metering', 'worker'] as const)(
+    '%s answers /healthz, /readyz and /metrics',
+    async (service) => {
+      const port = e2eState().ports[service];
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { postgres: 'ok', redis: 'ok', rabbitmq: 'ok' },
+      });
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('docsession_process_resident_memory_bytes');
+    },
+  );
 
   it('serves the OpenAPI document and its UI', async () => {
     const doc = await api('GET', '/docs-json');

@@ -45,7 +45,9 @@ describe('expiry and purge with two workers and a lost Redis', () => {
     const ids = sessions.map((s) => s.session_id);
     await eventually(
       async () =>
-        (await countWhere(`session.sessions WHERE id = ANY($1) AND status = 'expired'`, [ids])) === 50 ? true : undefined,
+        (await countWhere(`session.sessions WHERE id = ANY($1) AND status = 'expired'`, [ids])) === 50
+          ? true
+          : undefined,
       15_000,
       'all 50 sessions expired',
     );
@@ -60,7 +62,9 @@ describe('expiry and purge with two workers and a lost Redis', () => {
     expect(perSession).toHaveLength(50);
     expect(perSession.filter((r) => Number(r.n) !== 1)).toEqual([]);
     const docs = sessions.map((s) => s.document_id);
-    expect(await countWhere(`session.audit_events WHERE document_id = ANY($1) AND type = 'document.purged'`, [docs])).toBe(50);
+    expect(
+      await countWhere(`session.audit_events WHERE document_id = ANY($1) AND type = 'document.purged'`, [docs]),
+    ).toBe(50);
     expect(sessions.filter((s) => sys.blobExists(s.document_id))).toEqual([]);
     expect(await sys.queue(JobQueue.SessionExpiry).getFailedCount()).toBe(0);
     expect(await countWhere(`session.purge_runs WHERE error IS NOT NULL`, [])).toBe(0);
@@ -68,7 +72,11 @@ describe('expiry and purge with two workers and a lost Redis', () => {
 
   it('recovers from Redis emptied mid-run: the schedule comes back and the purge removes expired content', async () => {
     const purge = sys.queue(JobQueue.Purge);
-    await eventually(async () => ((await purge.getJobScheduler(JobSchedulerId.Purge)) ? true : undefined), 10_000, 'schedule');
+    await eventually(
+      async () => ((await purge.getJobScheduler(JobSchedulerId.Purge)) ? true : undefined),
+      10_000,
+      'schedule',
+    );
     const sessions = await open(5);
     const expiry = sys.queue(JobQueue.SessionExpiry);
     await eventually(

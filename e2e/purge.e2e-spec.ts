@@ -89,15 +89,21 @@ describe('the purge (manual runs on the shared system)', () => {
     const { body: overdue } = await openText(tenant.api_key, 'job lost');
     const { body: unheld } = await openText(tenant.api_key, 'last session ended, content stayed');
     await eventually(
-      async () => ((await countRows('session.sessions', 'id = ANY($1)', [[overdue.session_id, unheld.session_id]])) === 2 ? true : undefined),
+      async () =>
+        (await countRows('session.sessions', 'id = ANY($1)', [[overdue.session_id, unheld.session_id]])) === 2
+          ? true
+          : undefined,
       10_000,
       'both sessions stored',
     );
     // What a lost Redis (no expiry job fires) and a crash mid-close would leave in PostgreSQL:
-    await query(`UPDATE session.sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [overdue.session_id]);
-    await query(`UPDATE session.sessions SET status = 'closed', close_reason = 'closed_by_user', closed_at = now() WHERE id = $1`, [
-      unheld.session_id,
+    await query(`UPDATE session.sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      overdue.session_id,
     ]);
+    await query(
+      `UPDATE session.sessions SET status = 'closed', close_reason = 'closed_by_user', closed_at = now() WHERE id = $1`,
+      [unheld.session_id],
+    );
 
     const run = await purgeNow();
     expect(run.removed.expired_sessions).toBeGreaterThanOrEqual(1);

@@ -46,9 +46,9 @@ describe('at-least-once delivery, exactly-once effect', () => {
 
     expect(await countRows('session.sessions', 'id = $1', [sessionId])).toBe(1);
     expect(await countRows('session.documents', 'id = $1', [documentId])).toBe(1);
-    expect(
-      await countRows('session.audit_events', "session_id = $1 AND type = 'session.created'", [sessionId]),
-    ).toBe(1);
+    expect(await countRows('session.audit_events', "session_id = $1 AND type = 'session.created'", [sessionId])).toBe(
+      1,
+    );
     expect(await countRows('metering.billable_calls', 'event_id = $1', [sessionId])).toBe(1);
     expect((await api('GET', '/v1/usage', { key: tenant.api_key })).body.total_usage).toBe(2);
   });
@@ -64,7 +64,9 @@ describe('at-least-once delivery, exactly-once effect', () => {
     await drained();
     const read = await api('GET', `/v1/sessions/${res.body.session_id}`, { key: tenant.api_key });
     expect(read.body.status).toBe('closed');
-    expect((await api('GET', `/v1/documents/${res.body.document_id}`, { key: tenant.api_key })).body.status).toBe('purged');
+    expect((await api('GET', `/v1/documents/${res.body.document_id}`, { key: tenant.api_key })).body.status).toBe(
+      'purged',
+    );
   });
 
   it('dead-letters an invalid event instead of storing or billing it', async () => {

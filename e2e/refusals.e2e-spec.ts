@@ -43,7 +43,11 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
     api('POST', '/v1/documents', { key: tenant.api_key, ...init });
 
   it('malformed JSON → 400', async () => {
-    expectError(await post({ body: '{"content_base64": ', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request');
+    expectError(
+      await post({ body: '{"content_base64": ', headers: { 'content-type': 'application/json' } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('no content → 400', async () => {
@@ -54,7 +58,11 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
   });
 
   it('both content and url → 400', async () => {
-    expectError(await post({ json: { content_base64: 'aGk=', url: 'https://example.com/a.txt' } }), 400, 'invalid_request');
+    expectError(
+      await post({ json: { content_base64: 'aGk=', url: 'https://example.com/a.txt' } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('unknown or invalid options → 400 with details', async () => {
@@ -64,7 +72,11 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
     expectError(await post({ json: { content_base64: 'aGk=', mode: 'scribble' } }), 400, 'invalid_request');
     expectError(await post({ json: { content_base64: 'not base64!' } }), 400, 'invalid_request');
     expectError(await post({ json: { content_base64: 'aGk=', ttl_seconds: 21_601 } }), 400, 'invalid_request');
-    expectError(await post({ json: { content_base64: 'aGk=', metadata: { big: 'x'.repeat(5000) } } }), 400, 'invalid_request');
+    expectError(
+      await post({ json: { content_base64: 'aGk=', metadata: { big: 'x'.repeat(5000) } } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('invalid options in a multipart upload → 400, and the streamed file is removed', async () => {
@@ -84,7 +96,11 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
   });
 
   it('an unsupported request body type → 415', async () => {
-    expectError(await post({ body: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+    expectError(
+      await post({ body: 'hello', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('oversize upload → 413, by multipart and by JSON', async () => {
@@ -139,7 +155,11 @@ describe('authentication and tenant isolation', () => {
     expectError(await api('POST', '/v1/admin/tenants', { key: t.api_key, json: { name: 'x' } }), 401, 'unauthorized');
     const { adminToken } = e2eState();
     expectError(await api('POST', '/v1/admin/tenants', { key: adminToken, json: {} }), 400, 'invalid_request');
-    expectError(await api('POST', `/v1/admin/tenants/${crypto.randomUUID()}/keys`, { key: adminToken }), 404, 'not_found');
+    expectError(
+      await api('POST', `/v1/admin/tenants/${crypto.randomUUID()}/keys`, { key: adminToken }),
+      404,
+      'not_found',
+    );
     expectError(await api('DELETE', `/v1/admin/keys/${crypto.randomUUID()}`, { key: adminToken }), 404, 'not_found');
   });
 

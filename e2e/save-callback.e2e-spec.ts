@@ -47,7 +47,11 @@ describe('save callbacks', () => {
 
   it('delivers a save once, signed, after two failures, with every attempt in the audit trail', async () => {
     const hooks = await receiver((i) => (i < 2 ? 500 : 200));
-    const s = await openWithCallback(t, '# Minutes\n', { save_url: hooks.url, headers: { 'X-Token': 'partner-token' }, retries: 3 });
+    const s = await openWithCallback(t, '# Minutes\n', {
+      save_url: hooks.url,
+      headers: { 'X-Token': 'partner-token' },
+      retries: 3,
+    });
     const saved = await page.save(s.document_url, '# Minutes\n\nAgreed: ship it ✓\n', 'text/markdown');
     expect(saved.status).toBe(200);
     const { version, saved_at } = (await saved.json()) as { version: number; saved_at: string };

@@ -16,7 +16,11 @@ const opened: { key: string; documentId: string }[] = [];
 async function openDoc(key: string, bytes: Buffer | string, name: string, contentType: string, extra: object = {}) {
   const res = await api('POST', '/v1/documents', {
     key,
-    json: { content_base64: Buffer.from(bytes).toString('base64'), document: { name, content_type: contentType }, ...extra },
+    json: {
+      content_base64: Buffer.from(bytes).toString('base64'),
+      document: { name, content_type: contentType },
+      ...extra,
+    },
   });
   if (res.status !== 201) throw new Error(`open failed: ${res.status} ${res.text}`);
   opened.push({ key, documentId: res.body.document_id });
@@ -93,9 +97,10 @@ describe('the session page', () => {
     expect(nonceOf(reload.headers.get('content-security-policy')!)).not.toBe(nonce);
     const again = (await sessionOf(key, s.session_id)).body;
     expect(again.opened_at).toBe(opened.opened_at); // a reload is not a new opening
-    const openedRows = await query(`SELECT 1 FROM session.audit_events WHERE session_id = $1 AND type = 'session.opened'`, [
-      s.session_id,
-    ]);
+    const openedRows = await query(
+      `SELECT 1 FROM session.audit_events WHERE session_id = $1 AND type = 'session.opened'`,
+      [s.session_id],
+    );
     expect(openedRows).toHaveLength(1);
   });
 
@@ -156,7 +161,9 @@ describe('the session page', () => {
     );
     await new Promise((r) => setTimeout(r, 500)); // anything billed late would show by now
     expect((await api('GET', '/v1/usage', { key: fresh.api_key })).body.total_usage).toBe(1);
-    expect(await query(`SELECT 1 FROM metering.billable_calls WHERE tenant_id = $1`, [fresh.tenant_id])).toHaveLength(1);
+    expect(await query(`SELECT 1 FROM metering.billable_calls WHERE tenant_id = $1`, [fresh.tenant_id])).toHaveLength(
+      1,
+    );
   });
 
   it('takes the raw bytes whatever their content type, even JSON that does not parse, or none at all', async () => {
@@ -178,7 +185,11 @@ describe('the session page', () => {
     // The document keeps its own type.
     expect((await api('GET', `/v1/documents/${s.document_id}`, { key })).body.content_type).toBe('application/json');
     // JSON parsing of the API is untouched.
-    const bad = await api('POST', '/v1/documents', { key, body: '{"content_base64": ', headers: { 'content-type': 'application/json' } });
+    const bad = await api('POST', '/v1/documents', {
+      key,
+      body: '{"content_base64": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_request');
   });
@@ -219,7 +230,9 @@ describe('the session page', () => {
     const beat = await page.heartbeat(s.document_url);
     expect(beat.status).toBe(204);
     expect(await beat.text()).toBe('');
-    const seen = await query<{ last_seen_at: Date }>(`SELECT last_seen_at FROM session.sessions WHERE id = $1`, [s.session_id]);
+    const seen = await query<{ last_seen_at: Date }>(`SELECT last_seen_at FROM session.sessions WHERE id = $1`, [
+      s.session_id,
+    ]);
     expect(Date.now() - seen[0].last_seen_at.getTime()).toBeLessThan(2_000);
 
     const base = e2eState().env.PUBLIC_URL!;
@@ -232,7 +245,11 @@ describe('the session page', () => {
     }
 
     await api('DELETE', `/v1/sessions/${s.session_id}`, { key });
-    for (const res of [await page.heartbeat(s.document_url), await page.close(s.document_url), await page.content(s.document_url)]) {
+    for (const res of [
+      await page.heartbeat(s.document_url),
+      await page.close(s.document_url),
+      await page.content(s.document_url),
+    ]) {
       expect(res.status).toBe(410);
       expect((await jsonOf(res)).error.code).toBe('gone');
     }

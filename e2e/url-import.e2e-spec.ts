@@ -35,7 +35,11 @@ describe('opening a document from a URL', () => {
   });
 
   it('imports from a local server when the test-only setting allows it', async () => {
-    const res = await api('POST', '/v1/documents', { key: tenant.api_key, openGateway: true, json: { url: `${base}/report.txt` } });
+    const res = await api('POST', '/v1/documents', {
+      key: tenant.api_key,
+      openGateway: true,
+      json: { url: `${base}/report.txt` },
+    });
     expect(res.status).toBe(201);
     const doc = await api('GET', `/v1/documents/${res.body.document_id}`, { key: tenant.api_key, openGateway: true });
     expect(doc.body).toMatchObject({ name: 'report.txt', content_type: 'text/plain', size_bytes: 13 });
@@ -51,7 +55,11 @@ describe('opening a document from a URL', () => {
   });
 
   it('answers 422 when the URL answers with an error', async () => {
-    const res = await api('POST', '/v1/documents', { key: tenant.api_key, openGateway: true, json: { url: `${base}/missing` } });
+    const res = await api('POST', '/v1/documents', {
+      key: tenant.api_key,
+      openGateway: true,
+      json: { url: `${base}/missing` },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('url_fetch_failed');
   });

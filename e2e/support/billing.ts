@@ -118,9 +118,14 @@ export async function webhookReceiver(answer: (index: number) => number = () => 
 export function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const cli = resolve(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
   return new Promise((done) => {
-    execFile(process.execPath, [cli, ...args], { env: e2eState().env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: e2eState().env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }

@@ -3,7 +3,9 @@ import * as amqp from 'amqplib';
 import { e2eState } from './state';
 
 /** Raw access to the run's broker objects, to redeliver events or hold a consumer back. */
-export async function withChannel<T>(run: (channel: amqp.ConfirmChannel, names: ReturnType<typeof busNames>) => Promise<T>) {
+export async function withChannel<T>(
+  run: (channel: amqp.ConfirmChannel, names: ReturnType<typeof busNames>) => Promise<T>,
+) {
   const { env } = e2eState();
   const connection = await amqp.connect(env.AMQP_URL!);
   try {

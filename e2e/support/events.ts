@@ -19,7 +19,10 @@ export async function storedSessionCreated(sessionId: string): Promise<SessionCr
       sessionId: row.id,
       tokenHash: row.token_hash,
       mode: row.mode,
-      user: row.user_id || row.user_display_name ? { id: row.user_id ?? undefined, display_name: row.user_display_name ?? undefined } : null,
+      user:
+        row.user_id || row.user_display_name
+          ? { id: row.user_id ?? undefined, display_name: row.user_display_name ?? undefined }
+          : null,
       expiresAt: row.expires_at.toISOString(),
       callback: row.callback,
     },

@@ -33,7 +33,9 @@ export async function openWithCallback(t: Tenant, text: string, callback: Record
 export async function callbackEvents(t: Tenant, documentId: string) {
   const res = await api('GET', `/v1/documents/${documentId}/events`, { key: t.api_key });
   expect(res.status).toBe(200);
-  return (res.body.events as { type: string; session_id: string; details: any }[]).filter((e) => e.type.startsWith('callback.'));
+  return (res.body.events as { type: string; session_id: string; details: any }[]).filter((e) =>
+    e.type.startsWith('callback.'),
+  );
 }
 
 /** Waits until the delivery has ended (delivered or given up) in the audit trail. */
@@ -74,11 +76,14 @@ export async function purgeNow() {
   );
 }
 
-export const signatureOf = (secret: string, body: Buffer) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const signatureOf = (secret: string, body: Buffer) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** The request's parts, parsed by the platform's own multipart parser, as a partner would. */
 export async function partsOf(hook: ReceivedWebhook) {
-  const form = await new Response(hook.body, { headers: { 'content-type': String(hook.headers['content-type']) } }).formData();
+  const form = await new Response(hook.body, {
+    headers: { 'content-type': String(hook.headers['content-type']) },
+  }).formData();
   const file = form.get('content') as File;
   return {
     names: [...form.keys()],
@@ -88,11 +93,15 @@ export async function partsOf(hook: ReceivedWebhook) {
 }
 
 /** Inserts a pending delivery of version 2 of the session's document, and its copy, as a save would. */
-export async function pendingDeliveryWithoutJob(s: { session_id: string; document_id: string }, bytes: string): Promise<string> {
+export async function pendingDeliveryWithoutJob(
+  s: { session_id: string; document_id: string },
+  bytes: string,
+): Promise<string> {
   const deliveryId = randomUUID();
   // The open's 201 comes before the session service has stored it (read-your-writes covers the API).
   await eventually(
-    async () => ((await query(`SELECT 1 FROM session.sessions WHERE id = $1`, [s.session_id])).length ? true : undefined),
+    async () =>
+      (await query(`SELECT 1 FROM session.sessions WHERE id = $1`, [s.session_id])).length ? true : undefined,
     10_000,
     'the session stored',
   );

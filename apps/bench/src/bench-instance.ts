@@ -18,7 +18,11 @@ export interface BenchInstance {
 }
 
 /** A throwaway instance on this machine's servers with one tenant; removed again after `run`. */
-export async function withBenchInstance(prefix: string, settings: NodeJS.ProcessEnv, run: (b: BenchInstance) => Promise<void>) {
+export async function withBenchInstance(
+  prefix: string,
+  settings: NodeJS.ProcessEnv,
+  run: (b: BenchInstance) => Promise<void>,
+) {
   const t = await newIsolatedEnvironment(prefix, { LOG_LEVEL: 'warn', ...settings });
   const system = new LocalSystem(t.env, (name, line) => say(`  [${name}] ${line}`));
   try {
@@ -56,7 +60,12 @@ export async function withDatabase<T>(databaseUrl: string, run: (db: Client) => 
   }
 }
 
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

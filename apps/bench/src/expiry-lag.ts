@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) await open(3600); // warm-up
 
     const target = Math.ceil(Date.now() / 1000) * 1000 + LEAD_SECONDS * 1000;
-    say(`\nExpiry lag: ${SESSIONS} sessions expiring from ${new Date(target).toISOString()}, opened over ${CONNECTIONS} connections`);
+    say(
+      `\nExpiry lag: ${SESSIONS} sessions expiring from ${new Date(target).toISOString()}, opened over ${CONNECTIONS} connections`,
+    );
     const opened: Opened[] = [];
     const started = performance.now();
     let next = 0;
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
     const expiries = opened.map((o) => o.expiresAt);
     const first = Math.min(...expiries);
     const last = Math.max(...expiries);
-    say(`  opened in ${((performance.now() - started) / 1000).toFixed(1)} s; expires_at spread over ${last - first} ms`);
+    say(
+      `  opened in ${((performance.now() - started) / 1000).toFixed(1)} s; expires_at spread over ${last - first} ms`,
+    );
     if (first < Date.now()) throw new Error('Sessions expired before all were opened: raise BENCH_EXPIRY_LEAD');
 
     const blobs = join(t.dataDir, 'blobs');

@@ -67,15 +67,22 @@ async function ingest(t: IsolatedEnvironment, system: LocalSystem, db: Client): 
     const started = performance.now();
     for (let i = 0; i < EVENTS; i++) {
       const event = syntheticEvent(tenants[i % TENANTS], new Date(Date.now() - (i % 1000) * 1000).toISOString());
-      channel.publish(names.eventExchange, 'session.created', Buffer.from(JSON.stringify({ pattern: 'session.created', data: event })), {
-        persistent: true,
-        contentType: 'application/json',
-      });
+      channel.publish(
+        names.eventExchange,
+        'session.created',
+        Buffer.from(JSON.stringify({ pattern: 'session.created', data: event })),
+        {
+          persistent: true,
+          contentType: 'application/json',
+        },
+      );
       if (i % 5_000 === 4_999) await channel.waitForConfirms();
     }
     await channel.waitForConfirms();
     const queued = (await channel.checkQueue(names.eventQueue('metering'))).messageCount;
-    say(`  published and confirmed in ${((performance.now() - started) / 1000).toFixed(1)} s; ${queued.toLocaleString('en-US')} waiting`);
+    say(
+      `  published and confirmed in ${((performance.now() - started) / 1000).toFixed(1)} s; ${queued.toLocaleString('en-US')} waiting`,
+    );
     await channel.close();
   } finally {
     await connection.close();
@@ -95,13 +102,19 @@ async function ingest(t: IsolatedEnvironment, system: LocalSystem, db: Client): 
   }
   const done = performance.now();
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM metering.billable_calls');
-  say(`  drained in ${((done - ready) / 1000).toFixed(1)} s after the service was ready (${((done - launched) / 1000).toFixed(1)} s after launch)`);
-  say(`  ${Math.round(EVENTS / ((done - ready) / 1000)).toLocaleString('en-US')} events/s from ready, ${Math.round(EVENTS / ((done - launched) / 1000)).toLocaleString('en-US')} events/s from launch`);
+  say(
+    `  drained in ${((done - ready) / 1000).toFixed(1)} s after the service was ready (${((done - launched) / 1000).toFixed(1)} s after launch)`,
+  );
+  say(
+    `  ${Math.round(EVENTS / ((done - ready) / 1000)).toLocaleString('en-US')} events/s from ready, ${Math.round(EVENTS / ((done - launched) / 1000)).toLocaleString('en-US')} events/s from launch`,
+  );
   say(`  ledger rows ${Number(rows[0].n).toLocaleString('en-US')}; metering peak RSS ${mib(peak)}`);
 }
 
 async function exportMemory(t: IsolatedEnvironment, system: LocalSystem, db: Client): Promise<void> {
-  const meteringUp = system.processes.some((p) => p.spec.app === 'metering' && p.child.exitCode === null && !p.child.signalCode);
+  const meteringUp = system.processes.some(
+    (p) => p.spec.app === 'metering' && p.child.exitCode === null && !p.child.signalCode,
+  );
   await system.start([
     { name: 'gateway', app: 'gateway', port: t.ports.gateway },
     // Tenant creation asks metering for the plan.
@@ -132,7 +145,11 @@ async function exportMemory(t: IsolatedEnvironment, system: LocalSystem, db: Cli
   ];
   for (const { tenant, rows, nodeArgs } of runs) {
     const out = join(tmpdir(), `bench-ledger-${randomUUID()}.csv`);
-    const run = await cliExport(t.env, ['billing', 'export', '--period', EXPORT_PERIOD, '--tenant', tenant, '--out', out], nodeArgs);
+    const run = await cliExport(
+      t.env,
+      ['billing', 'export', '--period', EXPORT_PERIOD, '--tenant', tenant, '--out', out],
+      nodeArgs,
+    );
     const size = statSync(out).size;
     rmSync(out);
     say(
@@ -183,10 +200,11 @@ async function fillLedger(db: Client, tenantId: string, rows: number): Promise<v
      FROM generate_series(1, $5::int) AS i`,
     [tenantId, `${EXPORT_PERIOD}-01T00:00:00Z`, String(stepMs), `${EXPORT_PERIOD}-01`, rows],
   );
-  await db.query(
-    `INSERT INTO metering.usage_counters (tenant_id, period_start, total) VALUES ($1, $2, $3)`,
-    [tenantId, `${EXPORT_PERIOD}-01`, rows],
-  );
+  await db.query(`INSERT INTO metering.usage_counters (tenant_id, period_start, total) VALUES ($1, $2, $3)`, [
+    tenantId,
+    `${EXPORT_PERIOD}-01`,
+    rows,
+  ]);
 }
 
 /**

@@ -81,11 +81,14 @@ async function main(): Promise<void> {
     const expected = 20 + SEQUENTIAL + load.n;
     const catchUpStarted = performance.now();
     for (;;) {
-      const usage = (await (await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      const usage = (await (
+        await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })
+      ).json()) as {
         total_usage: number;
       };
       if (usage.total_usage >= expected) break;
-      if (performance.now() - catchUpStarted > 120_000) throw new Error(`usage stuck at ${usage.total_usage}/${expected}`);
+      if (performance.now() - catchUpStarted > 120_000)
+        throw new Error(`usage stuck at ${usage.total_usage}/${expected}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     say(`  metering caught up ${((performance.now() - catchUpStarted) / 1000).toFixed(1)} s after the load ended`);

@@ -20,7 +20,8 @@ interface Run {
 
 async function main(): Promise<void> {
   await withBenchInstance('benchpurge', {}, async ({ t, base, tenantId }) => {
-    const runs = async () => ((await request('GET', `${base}/v1/admin/purge-runs`, t.adminToken)) as { runs: Run[] }).runs;
+    const runs = async () =>
+      ((await request('GET', `${base}/v1/admin/purge-runs`, t.adminToken)) as { runs: Run[] }).runs;
     // The worker's first scheduled run (the schedule is new) goes first, so it does not race ours.
     await until(async () => ((await runs()).some((r) => r.finished_at) ? true : undefined), 60_000, 'the boot purge');
 
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
     );
     const wall = (performance.now() - asked) / 1000;
     const took = (Date.parse(run.finished_at!) - Date.parse(run.started_at!)) / 1000;
-    say(`  run ${runId}: ${took.toFixed(2)} s from start to finish (${wall.toFixed(2)} s from the POST); error: ${run.error}`);
+    say(
+      `  run ${runId}: ${took.toFixed(2)} s from start to finish (${wall.toFixed(2)} s from the POST); error: ${run.error}`,
+    );
     say(`  removed: ${JSON.stringify(run.removed)}`);
     say(`  ${(DOCUMENTS / took).toFixed(0)} documents/s`);
     const left = ids.filter((id) => existsSync(join(t.dataDir, 'blobs', id.slice(0, 2), id))).length;

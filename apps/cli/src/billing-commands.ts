@@ -16,7 +16,6 @@ import type { DataSource } from 'typeorm';
 import { ProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
 
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ExportArgs {
@@ -52,7 +51,8 @@ export async function billingExport(config: AppConfig, args: ExportArgs, err: No
   const period = periodOf(args.period);
   const format = (args.format ?? 'csv') as LedgerFormat;
   if (!LEDGER_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${LEDGER_FORMATS.join(', ')}`);
-  if (args.tenant !== undefined && !UUID.test(args.tenant)) throw new UsageError('--tenant must be a tenant id (a UUID)');
+  if (args.tenant !== undefined && !UUID.test(args.tenant))
+    throw new UsageError('--tenant must be a tenant id (a UUID)');
   const toStdout = !args.out || args.out === '-';
   await withDatabase(config, async (db) => {
     const cursor = await new LedgerExport(db).open({ period, tenantId: args.tenant?.toLowerCase() });
@@ -86,7 +86,9 @@ export async function billingExport(config: AppConfig, args: ExportArgs, err: No
     }
     bar.finish(rows);
     const seconds = (Date.now() - started) / 1000;
-    err.write(`Wrote ${rows.toLocaleString('en-US')} rows (${bytes.toLocaleString('en-US')} bytes) in ${seconds.toFixed(1)} s\n`);
+    err.write(
+      `Wrote ${rows.toLocaleString('en-US')} rows (${bytes.toLocaleString('en-US')} bytes) in ${seconds.toFixed(1)} s\n`,
+    );
   });
 }
 

@@ -138,7 +138,10 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known =
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(known ? 2 : 1);
 });

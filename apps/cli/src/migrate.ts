@@ -11,7 +11,8 @@ export const allMigrations = [...tenancyMigrations, ...sessionMigrations, ...met
  * advisory lock, so several processes starting at once migrate once.
  */
 export async function migrate(config: AppConfig, log: (line: string) => void): Promise<void> {
-  if (await ensureDatabase(config.DATABASE_URL)) log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
+  if (await ensureDatabase(config.DATABASE_URL))
+    log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
   const db = await createDataSource(config, { migrations: allMigrations }).initialize();
   try {
     await db.query(`SELECT pg_advisory_lock(hashtext('docsession.migrations'))`);

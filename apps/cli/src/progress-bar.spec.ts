@@ -24,7 +24,12 @@ describe('ProgressBar', () => {
     now = 1_200;
     bar.update(30);
     bar.finish(100);
-    expect(written.map((w) => w.replace(/\[.*\]\s+/, ''))).toEqual(['\r10% 10 / 100 rows', '\r30% 30 / 100 rows', '\r100% 100 / 100 rows', '\n']);
+    expect(written.map((w) => w.replace(/\[.*\]\s+/, ''))).toEqual([
+      '\r10% 10 / 100 rows',
+      '\r30% 30 / 100 rows',
+      '\r100% 100 / 100 rows',
+      '\n',
+    ]);
   });
 
   it('prints one line per tenth elsewhere', () => {

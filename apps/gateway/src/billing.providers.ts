@@ -35,5 +35,9 @@ export const billingProviders: Provider[] = [
     inject: [DataSource, APP_CONFIG],
     useFactory: (db: DataSource, config: AppConfig) => new BillingStatement(db, config.DEFAULT_USAGE_LIMIT),
   },
-  { provide: ExportSlots, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ExportSlots(config.EXPORT_CONCURRENCY) },
+  {
+    provide: ExportSlots,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => new ExportSlots(config.EXPORT_CONCURRENCY),
+  },
 ];

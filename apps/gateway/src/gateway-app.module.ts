@@ -31,7 +31,16 @@ import { UsageController } from './usage/usage.controller';
  */
 @Module({
   imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities })],
-  controllers: [DocumentsController, SessionsController, UsageController, AdminController, PageController, PurgeController, AuditController, ...billingControllers],
+  controllers: [
+    DocumentsController,
+    SessionsController,
+    UsageController,
+    AdminController,
+    PageController,
+    PurgeController,
+    AuditController,
+    ...billingControllers,
+  ],
   providers: [
     ...secretProviders,
     ...backendProviders,

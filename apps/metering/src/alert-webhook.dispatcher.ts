@@ -40,7 +40,9 @@ export class AlertWebhookDispatcher implements OnApplicationBootstrap, OnApplica
       await this.queue.scheduleAll(fired);
       await this.alerts.markScheduled(fired.map((a) => a.alertId));
     } catch (err) {
-      this.logger.warn(`Could not schedule ${fired.length} usage alert webhook(s), will retry: ${(err as Error).message}`);
+      this.logger.warn(
+        `Could not schedule ${fired.length} usage alert webhook(s), will retry: ${(err as Error).message}`,
+      );
     }
   }
 

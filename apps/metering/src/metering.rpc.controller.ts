@@ -1,4 +1,12 @@
-import { DomainError, ErrorCode, MeteringRpc, quotaRequestSchema, setPlanSchema, tenantRefSchema, updatePlanSchema } from '@docsession/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  MeteringRpc,
+  quotaRequestSchema,
+  setPlanSchema,
+  tenantRefSchema,
+  updatePlanSchema,
+} from '@docsession/contracts';
 import { parsePeriodLabel, PlanBook, UsageAlerts, UsageLedger } from '@docsession/metering';
 import { DomainRpcExceptionFilter } from '@docsession/platform';
 import { Controller, UseFilters } from '@nestjs/common';

@@ -21,16 +21,21 @@ export class PurgeProcessor implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(this.config, JobQueue.Purge, async (job: Job) => {
+    this.worker = startQueueWorker(
+      this.config,
+      JobQueue.Purge,
+      async (job: Job) => {
         const data = purgeJobSchema.parse(job.data);
         // A scheduled job's data is the scheduler's template: each run gets an id of its own.
         const runId = data.trigger === 'manual' ? data.runId : randomUUID();
         const counts = await this.purge.run(runId, data.trigger);
         return counts ? { runId, ...counts } : { runId, skipped: true };
-      }, {
-      concurrency: 1,
-      logger: this.logger,
-    });
+      },
+      {
+        concurrency: 1,
+        logger: this.logger,
+      },
+    );
   }
 
   /** Waits for a run in progress: a deploy never cuts a batch in half (each is one transaction anyway). */

@@ -26,13 +26,18 @@ export class SessionExpiryProcessor implements OnApplicationBootstrap, OnApplica
   }
 
   onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(this.config, JobQueue.SessionExpiry, async (job: Job) => {
+    this.worker = startQueueWorker(
+      this.config,
+      JobQueue.SessionExpiry,
+      async (job: Job) => {
         const { sessionId } = sessionExpiryJobSchema.parse(job.data);
         await this.batcher.expire(sessionId);
-      }, {
-      concurrency: this.config.EXPIRY_CONCURRENCY,
-      logger: this.logger,
-    });
+      },
+      {
+        concurrency: this.config.EXPIRY_CONCURRENCY,
+        logger: this.logger,
+      },
+    );
   }
 
   /** Waits for running jobs, so a deploy never cuts an expiry in half. */

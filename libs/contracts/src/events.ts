@@ -67,7 +67,13 @@ export const sessionCreatedSchema = z.object({
 });
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 
-export const closeReasonSchema = z.enum(['closed_by_user', 'idle_timeout', 'deleted_by_api', 'document_deleted', 'expired']);
+export const closeReasonSchema = z.enum([
+  'closed_by_user',
+  'idle_timeout',
+  'deleted_by_api',
+  'document_deleted',
+  'expired',
+]);
 export type CloseReason = z.infer<typeof closeReasonSchema>;
 
 /** Emitted after a session reached a final status (closed or expired). */

@@ -39,7 +39,10 @@ async function freePort(): Promise<number> {
  * never touches another instance (a test run beside a running one, say).
  * `removeIsolatedResources` takes it all away again.
  */
-export async function newIsolatedEnvironment(prefix: string, settings: NodeJS.ProcessEnv = {}): Promise<IsolatedEnvironment> {
+export async function newIsolatedEnvironment(
+  prefix: string,
+  settings: NodeJS.ProcessEnv = {},
+): Promise<IsolatedEnvironment> {
   const runId = `${prefix}_${randomBytes(4).toString('hex')}`;
   const ports: InstancePorts = {
     gateway: await freePort(),

@@ -111,8 +111,15 @@ export class LocalSystem {
 }
 
 /** The four services on one machine, on the ports the configuration names. */
-export function defaultProcesses(ports: { gateway: number; session: number; metering: number; worker: number }): ProcessSpec[] {
-  return (['session', 'metering', 'worker', 'gateway'] as const).map(
-    (app): ProcessSpec => ({ name: app, app, port: ports[app] }),
-  );
+export function defaultProcesses(ports: {
+  gateway: number;
+  session: number;
+  metering: number;
+  worker: number;
+}): ProcessSpec[] {
+  return (['session', 'metering', 'worker', 'gateway'] as const).map((app): ProcessSpec => ({
+    name: app,
+    app,
+    port: ports[app],
+  }));
 }

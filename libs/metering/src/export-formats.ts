@@ -28,7 +28,15 @@ export interface LedgerRow {
   kind: 'open' | 'join';
 }
 
-export const LEDGER_COLUMNS = ['event_id', 'occurred_at', 'tenant_id', 'session_id', 'document_id', 'user_id', 'kind'] as const;
+export const LEDGER_COLUMNS = [
+  'event_id',
+  'occurred_at',
+  'tenant_id',
+  'session_id',
+  'document_id',
+  'user_id',
+  'kind',
+] as const;
 
 /** One tenant's line of the operator's billing export. */
 export interface BillingRow {

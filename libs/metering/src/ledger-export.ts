@@ -44,7 +44,10 @@ export class LedgerExport {
     }
     try {
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [{ n }] = (await runner.query(`SELECT count(*) AS n FROM metering.billable_calls WHERE ${where}`, params)) as {
+      const [{ n }] = (await runner.query(
+        `SELECT count(*) AS n FROM metering.billable_calls WHERE ${where}`,
+        params,
+      )) as {
         n: string;
       }[];
       await runner.query(

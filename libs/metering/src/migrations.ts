@@ -67,7 +67,9 @@ export class MeteringAlerts1764201600210 implements MigrationInterface {
         PRIMARY KEY (tenant_id, period_start, threshold_percent)
       )`);
     // Alerts whose webhook job is not scheduled yet: the dispatcher's to-do list.
-    await q.query(`CREATE INDEX usage_alerts_unqueued_idx ON metering.usage_alerts (fired_at) WHERE enqueued_at IS NULL`);
+    await q.query(
+      `CREATE INDEX usage_alerts_unqueued_idx ON metering.usage_alerts (fired_at) WHERE enqueued_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

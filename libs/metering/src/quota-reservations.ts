@@ -94,7 +94,12 @@ export class QuotaReservations {
   }
 
   /** Seeds what is missing (counter, plan copy) from metering's answer, then reserves. */
-  async seedAndReserve(tenantId: string, period: Period, seed: QuotaSeedValues, now = Date.now()): Promise<ReserveOutcome> {
+  async seedAndReserve(
+    tenantId: string,
+    period: Period,
+    seed: QuotaSeedValues,
+    now = Date.now(),
+  ): Promise<ReserveOutcome> {
     // A request that began just before the month ended may still seed the old month.
     const counterTtlMs = Math.max(60_000, period.endExclusive.getTime() - now + DAY_MS);
     const args = [now, seed.hardLimit, seed.version, this.planFreshMs, PLAN_KEY_TTL_MS, seed.totalUsage, counterTtlMs];

@@ -47,8 +47,10 @@ export class UsageAlerts {
   }
 
   async markDelivered(alertId: string): Promise<void> {
-    await queryRows(this.db, `UPDATE metering.usage_alerts SET delivered_at = coalesce(delivered_at, now()) WHERE id = $1`, [
-      alertId,
-    ]);
+    await queryRows(
+      this.db,
+      `UPDATE metering.usage_alerts SET delivered_at = coalesce(delivered_at, now()) WHERE id = $1`,
+      [alertId],
+    );
   }
 }

@@ -77,7 +77,8 @@ export class UsageLedger {
   }
 
   async setPlan(plan: SetPlanRequest): Promise<void> {
-    await queryRows(this.db, 
+    await queryRows(
+      this.db,
       `INSERT INTO metering.plans (tenant_id, name, usage_limit, grace_percent) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id) DO UPDATE
          SET name = EXCLUDED.name, usage_limit = EXCLUDED.usage_limit,
@@ -88,13 +89,18 @@ export class UsageLedger {
 
   async usage(tenantId: string, at = new Date()): Promise<UsageReport> {
     const period = monthOf(at);
-    const rows: { name: string | null; usage_limit: string | null; grace_percent: number | null; total: string | null }[] =
-      await queryRows(this.db, 
-        `SELECT p.name, p.usage_limit, p.grace_percent,
+    const rows: {
+      name: string | null;
+      usage_limit: string | null;
+      grace_percent: number | null;
+      total: string | null;
+    }[] = await queryRows(
+      this.db,
+      `SELECT p.name, p.usage_limit, p.grace_percent,
                 (SELECT total FROM metering.usage_counters WHERE tenant_id = $1 AND period_start = $2) AS total
          FROM (SELECT 1) one LEFT JOIN metering.plans p ON p.tenant_id = $1`,
-        [tenantId, periodKey(period)],
-      );
+      [tenantId, periodKey(period)],
+    );
     const row = rows[0];
     const usageLimit = row?.usage_limit === null || !row ? this.defaultPlan.usageLimit : Number(row.usage_limit);
     const gracePercent = row?.grace_percent ?? this.defaultPlan.gracePercent;

@@ -16,7 +16,10 @@ const FRAME_ANCESTOR = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z
  * RabbitMQ on their standard local ports; the README lists them in one table.
  */
 export const configSchema = z.object({
-  PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  PUBLIC_URL: z
+    .url()
+    .default('http://localhost:3000')
+    .transform((u) => u.replace(/\/+$/, '')),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SESSION_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -57,7 +60,11 @@ export const configSchema = z.object({
   PURGE_SCHEDULE_CHECK_SECONDS: seconds(60),
   /** A blob file with no document row is an orphan (crash mid-upload) only once older than this: a fresh one may be an open not stored yet. */
   ORPHAN_BLOB_GRACE_SECONDS: seconds(3_600),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
   ALLOWED_CONTENT_TYPES: z
     .string()
     .default('')

@@ -33,6 +33,11 @@ export class AuditTrail {
       `SELECT at, type, session_id, details FROM session.audit_events WHERE document_id = $1 ORDER BY at, id`,
       [documentId],
     );
-    return rows.map((r) => ({ at: r.at.toISOString(), type: r.type, sessionId: r.session_id, details: r.details ?? {} }));
+    return rows.map((r) => ({
+      at: r.at.toISOString(),
+      type: r.type,
+      sessionId: r.session_id,
+      details: r.details ?? {},
+    }));
   }
 }

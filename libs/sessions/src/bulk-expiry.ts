@@ -11,7 +11,11 @@ const OPEN = `('inactive', 'active')`;
  * so two batches never deadlock), then a fresh statement decides. `overdueOnly` also
  * requires `expires_at` to have passed (the purge, which found them by looking).
  */
-export async function expireSessionsIn(tx: EntityManager, sessionIds: string[], overdueOnly: boolean): Promise<EndOutcome[]> {
+export async function expireSessionsIn(
+  tx: EntityManager,
+  sessionIds: string[],
+  overdueOnly: boolean,
+): Promise<EndOutcome[]> {
   if (!sessionIds.length) return [];
   await queryRows(
     tx,
@@ -28,9 +32,14 @@ export async function expireSessionsIn(tx: EntityManager, sessionIds: string[], 
     [sessionIds, overdueOnly],
   );
   if (!expired.length) return [];
-  await auditMany(tx, expired.map((s) => ({ documentId: s.document_id, sessionId: s.id })), 'session.expired', {
-    reason: 'expired',
-  });
+  await auditMany(
+    tx,
+    expired.map((s) => ({ documentId: s.document_id, sessionId: s.id })),
+    'session.expired',
+    {
+      reason: 'expired',
+    },
+  );
   const purged = await purgeUnusedOf(tx, [...new Set(expired.map((s) => s.document_id))]);
   const outcomes = new Map<string, EndOutcome>();
   for (const s of expired) {
@@ -55,7 +64,12 @@ export async function purgeUnusedOf(tx: EntityManager, documentIds: string[]): P
     [documentIds],
   );
   if (purged.length) {
-    await auditMany(tx, purged.map((d) => ({ documentId: d.id, sessionId: null })), 'document.purged', {});
+    await auditMany(
+      tx,
+      purged.map((d) => ({ documentId: d.id, sessionId: null })),
+      'document.purged',
+      {},
+    );
   }
   return new Map(purged.map((d) => [d.id, d.tenant_id]));
 }

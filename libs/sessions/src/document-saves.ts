@@ -1,4 +1,10 @@
-import { DomainError, ErrorCode, type PageSaveRequest, type PageSaveResult, type SessionMode } from '@docsession/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  type PageSaveRequest,
+  type PageSaveResult,
+  type SessionMode,
+} from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import type { DataSource } from 'typeorm';

@@ -36,7 +36,11 @@ export class PresenceJobs {
    * its jobs) costs one round trip and never makes a second job.
    */
   async armIdle(sessionId: string, delayMs: number): Promise<void> {
-    await this.idle.add('idle', { sessionId }, { ...OPTIONS, jobId: idleJobId(sessionId), delay: Math.max(0, delayMs) });
+    await this.idle.add(
+      'idle',
+      { sessionId },
+      { ...OPTIONS, jobId: idleJobId(sessionId), delay: Math.max(0, delayMs) },
+    );
   }
 
   /**

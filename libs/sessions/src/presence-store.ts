@@ -80,6 +80,11 @@ export class PresenceStore {
       );
     const row = rows[0];
     if (!row) return null;
-    return { status: row.status, lastSeenAt: row.last_seen_at, closingRequestedAt: row.closing_requested_at, now: row.now };
+    return {
+      status: row.status,
+      lastSeenAt: row.last_seen_at,
+      closingRequestedAt: row.closing_requested_at,
+      now: row.now,
+    };
   }
 }

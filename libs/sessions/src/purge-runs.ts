@@ -10,7 +10,12 @@ export interface PurgeCounts {
   auditEvents: number;
 }
 
-export const noPurgeCounts = (): PurgeCounts => ({ expiredSessions: 0, purgedDocuments: 0, orphanBlobs: 0, auditEvents: 0 });
+export const noPurgeCounts = (): PurgeCounts => ({
+  expiredSessions: 0,
+  purgedDocuments: 0,
+  orphanBlobs: 0,
+  auditEvents: 0,
+});
 
 interface PurgeRunRow {
   id: string;
@@ -30,9 +35,11 @@ export class PurgeRuns {
 
   /** A manual run was asked for; it starts when a worker takes it and no other run is going. */
   async queued(runId: string): Promise<void> {
-    await queryRows(this.db, `INSERT INTO session.purge_runs (id, trigger) VALUES ($1, 'manual') ON CONFLICT (id) DO NOTHING`, [
-      runId,
-    ]);
+    await queryRows(
+      this.db,
+      `INSERT INTO session.purge_runs (id, trigger) VALUES ($1, 'manual') ON CONFLICT (id) DO NOTHING`,
+      [runId],
+    );
   }
 
   /** The run starts (again, if a crashed worker's job is being retried: its counts restart). */

@@ -29,7 +29,11 @@ export class PurgeStore {
          WHERE status IN ${OPEN} AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
         [limit],
       );
-      const outcomes = await expireSessionsIn(tx, due.map((s) => s.id), true);
+      const outcomes = await expireSessionsIn(
+        tx,
+        due.map((s) => s.id),
+        true,
+      );
       return { selected: due.length, outcomes };
     });
   }
@@ -50,7 +54,10 @@ export class PurgeStore {
         [limit],
       );
       if (!candidates.length) return { selected: 0, outcomes: [] };
-      const purged = await purgeUnusedOf(tx, candidates.map((d) => d.id));
+      const purged = await purgeUnusedOf(
+        tx,
+        candidates.map((d) => d.id),
+      );
       const outcomes = [...purged.entries()].map(([documentId, tenantId]) => ({
         tenantId,
         documentId,

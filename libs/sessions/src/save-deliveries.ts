@@ -127,7 +127,9 @@ export class SaveDeliveries {
     try {
       await this.queue.add(delivery.deliveryId, delivery.maxAttempts);
     } catch (err) {
-      this.logger.warn(`Save callback ${delivery.deliveryId} not scheduled yet (recovery will): ${(err as Error).message}`);
+      this.logger.warn(
+        `Save callback ${delivery.deliveryId} not scheduled yet (recovery will): ${(err as Error).message}`,
+      );
     }
   }
 }

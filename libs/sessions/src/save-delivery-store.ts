@@ -28,8 +28,7 @@ export interface SaveDelivery {
 
 /** What one attempt came to. `final` failures end the delivery (given up). */
 export type AttemptOutcome =
-  | { delivered: true; httpStatus: number }
-  | { delivered: false; final: boolean; httpStatus?: number; error?: string };
+  { delivered: true; httpStatus: number } | { delivered: false; final: boolean; httpStatus?: number; error?: string };
 
 interface DeliveryRow {
   id: string;

@@ -43,7 +43,11 @@ export class SessionExpiryBatcher {
     this.running++;
     try {
       const outcomes = await this.db.transaction((tx) =>
-        expireSessionsIn(tx, batch.map((w) => w.sessionId), false),
+        expireSessionsIn(
+          tx,
+          batch.map((w) => w.sessionId),
+          false,
+        ),
       );
       await Promise.all(outcomes.map((o) => this.sessions.afterEnd(o)));
       for (const w of batch) w.resolve();

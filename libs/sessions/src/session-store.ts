@@ -97,13 +97,15 @@ export class SessionStore {
   async insertJoin(e: SessionCreated): Promise<'inserted' | 'duplicate' | 'missing'> {
     const s = e.session;
     return this.db.transaction(async (tx) => {
-      const docs: { status: string }[] = await queryRows(tx, 
+      const docs: { status: string }[] = await queryRows(
+        tx,
         `SELECT status FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR SHARE`,
         [e.document.documentId, e.tenantId],
       );
       if (!docs.length) return 'missing';
       const live = docs[0].status === 'live';
-      const inserted: unknown[] = await queryRows(tx, 
+      const inserted: unknown[] = await queryRows(
+        tx,
         `INSERT INTO session.sessions
            (id, document_id, tenant_id, token_hash, mode, user_id, user_display_name, status, callback,
             created_at, expires_at, closed_at, close_reason)
@@ -133,7 +135,8 @@ export class SessionStore {
   }
 
   async findSession(tenantId: string, sessionId: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await queryRows(this.db, 
+    const rows: SessionRow[] = await queryRows(
+      this.db,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE id = $1 AND tenant_id = $2`,
       [sessionId, tenantId],
     );
@@ -141,7 +144,8 @@ export class SessionStore {
   }
 
   async findSessionByToken(tokenHash: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await queryRows(this.db, 
+    const rows: SessionRow[] = await queryRows(
+      this.db,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE token_hash = $1`,
       [tokenHash],
     );
@@ -149,7 +153,8 @@ export class SessionStore {
   }
 
   async findDocument(tenantId: string, documentId: string): Promise<DocumentRow | null> {
-    const rows: DocumentRow[] = await queryRows(this.db, 
+    const rows: DocumentRow[] = await queryRows(
+      this.db,
       `SELECT ${DOCUMENT_COLUMNS} FROM session.documents WHERE id = $1 AND tenant_id = $2`,
       [documentId, tenantId],
     );
@@ -158,7 +163,8 @@ export class SessionStore {
 
   /** Newest first, as the contract lists them. */
   async listSessions(documentId: string): Promise<SessionRow[]> {
-    return queryRows(this.db,
+    return queryRows(
+      this.db,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE document_id = $1 ORDER BY created_at DESC, id DESC`,
       [documentId],
     );
@@ -167,7 +173,8 @@ export class SessionStore {
   /** First load of the page: `inactive` becomes `active`. Returns the session as it is now. */
   async markOpened(sessionId: string): Promise<SessionRow | null> {
     return this.db.transaction(async (tx) => {
-      const opened: SessionRow[] = await queryRows(tx, 
+      const opened: SessionRow[] = await queryRows(
+        tx,
         `UPDATE session.sessions SET status = 'active', opened_at = now(), last_seen_at = now()
          WHERE id = $1 AND status = 'inactive' RETURNING ${SESSION_COLUMNS}`,
         [sessionId],
@@ -197,7 +204,8 @@ export class SessionStore {
     return this.db.transaction(async (tx) => {
       // Lock the document first: closes of its sessions then run one at a time, so the
       // last one to end always sees that no other is open and removes the content.
-      const docs: { document_id: string; tenant_id: string }[] = await queryRows(tx, 
+      const docs: { document_id: string; tenant_id: string }[] = await queryRows(
+        tx,
         `SELECT d.id AS document_id, d.tenant_id FROM session.documents d
          JOIN session.sessions s ON s.document_id = d.id
          WHERE s.id = $1 AND ($2::uuid IS NULL OR s.tenant_id = $2) FOR UPDATE OF d`,
@@ -207,8 +215,10 @@ export class SessionStore {
       const { document_id: documentId, tenant_id: owner } = docs[0];
       // With a condition that no longer holds nothing changes (outcome.ended stays empty).
       const idle = condition && 'idleForSeconds' in condition ? condition.idleForSeconds : null;
-      const closeGrace = condition && 'closeRequestedSecondsAgo' in condition ? condition.closeRequestedSecondsAgo : null;
-      const updated: { status: EndStatus }[] = await queryRows(tx, 
+      const closeGrace =
+        condition && 'closeRequestedSecondsAgo' in condition ? condition.closeRequestedSecondsAgo : null;
+      const updated: { status: EndStatus }[] = await queryRows(
+        tx,
         `UPDATE session.sessions SET status = $2, close_reason = $3, closed_at = now()
          WHERE id = $1 AND status IN ('inactive', 'active')
            AND ($4::int IS NULL OR coalesce(last_seen_at, opened_at, created_at) <= now() - make_interval(secs => $4::int))
@@ -218,7 +228,8 @@ export class SessionStore {
       );
       const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false };
       if (!updated.length) {
-        const current: { status: EndStatus }[] = await queryRows(tx, 
+        const current: { status: EndStatus }[] = await queryRows(
+          tx,
           `SELECT status FROM session.sessions WHERE id = $1`,
           [sessionId],
         );
@@ -234,12 +245,14 @@ export class SessionStore {
   /** Ends every open session of a document and removes its content. Null when unknown. */
   async endDocument(tenantId: string, documentId: string): Promise<EndOutcome | null> {
     return this.db.transaction(async (tx) => {
-      const docs: unknown[] = await queryRows(tx, 
+      const docs: unknown[] = await queryRows(
+        tx,
         `SELECT id FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
         [documentId, tenantId],
       );
       if (!docs.length) return null;
-      const closed: { id: string }[] = await queryRows(tx, 
+      const closed: { id: string }[] = await queryRows(
+        tx,
         `UPDATE session.sessions SET status = 'closed', close_reason = 'document_deleted', closed_at = now()
          WHERE document_id = $1 AND status IN ('inactive', 'active') RETURNING id`,
         [documentId],
@@ -251,7 +264,11 @@ export class SessionStore {
       return {
         tenantId,
         documentId,
-        ended: closed.map(({ id }) => ({ sessionId: id, status: 'closed' as const, reason: 'document_deleted' as const })),
+        ended: closed.map(({ id }) => ({
+          sessionId: id,
+          status: 'closed' as const,
+          reason: 'document_deleted' as const,
+        })),
         purged,
       };
     });
@@ -260,7 +277,8 @@ export class SessionStore {
 
 /** Marks the document purged when none of its sessions is open; true if this call did. */
 async function purgeIfUnused(tx: EntityManager, documentId: string): Promise<boolean> {
-  const purged: unknown[] = await queryRows(tx, 
+  const purged: unknown[] = await queryRows(
+    tx,
     `UPDATE session.documents d SET status = 'purged', purged_at = now()
      WHERE d.id = $1 AND d.status = 'live' AND NOT EXISTS (
        SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ('inactive', 'active'))
@@ -279,7 +297,8 @@ async function audit(
   details: object,
   at?: string,
 ): Promise<void> {
-  await queryRows(tx, 
+  await queryRows(
+    tx,
     `INSERT INTO session.audit_events (document_id, session_id, type, at, details)
      VALUES ($1, $2, $3, coalesce($4::timestamptz, now()), $5)`,
     [documentId, sessionId, type, at ?? null, details],

@@ -17,7 +17,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
 /** Every file under dir, relative, so a test can assert nothing (not even a .partial) was left. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 }
 
 async function listAll(store: LocalBlobStore) {
@@ -31,7 +34,7 @@ function chunks(count: number, size: number) {
   const state = { pulled: 0 };
   const stream = Readable.from(
     (function* () {
-      for (; state.pulled < count; ) {
+      for (; state.pulled < count;) {
         state.pulled++;
         yield Buffer.alloc(size, state.pulled % 256);
       }
@@ -53,7 +56,11 @@ describe('LocalBlobStore', () => {
   describe('write and read', () => {
     it('stores a Buffer under blobs/<shard>/<key> and reads it back', async () => {
       const data = Buffer.from('hello, document');
-      await expect(store.write(KEY, data, 1024)).resolves.toEqual({ key: KEY, sizeBytes: data.length, sha256: sha256(data) });
+      await expect(store.write(KEY, data, 1024)).resolves.toEqual({
+        key: KEY,
+        sizeBytes: data.length,
+        sha256: sha256(data),
+      });
       expect(await filesUnder(root)).toEqual([join('blobs', '3f', KEY)]);
       expect(await readAll((await store.read(KEY))!)).toEqual(data);
       expect(await store.exists(KEY)).toBe(true);
@@ -69,7 +76,10 @@ describe('LocalBlobStore', () => {
     });
 
     it('stores empty blobs', async () => {
-      await expect(store.write('e', Buffer.alloc(0), 0)).resolves.toMatchObject({ sizeBytes: 0, sha256: sha256(Buffer.alloc(0)) });
+      await expect(store.write('e', Buffer.alloc(0), 0)).resolves.toMatchObject({
+        sizeBytes: 0,
+        sha256: sha256(Buffer.alloc(0)),
+      });
       await expect(store.write('f', Readable.from([]), 0)).resolves.toMatchObject({ sizeBytes: 0 });
       expect(await readAll((await store.read('f'))!)).toEqual(Buffer.alloc(0));
     });
@@ -268,13 +278,20 @@ describe('LocalBlobStore', () => {
       }
     });
 
-    it.each([KEY, '', '.x.partial', '../.x.partial', 'x/../.x.partial', 'x/.x', 'x/..partial', 'abc/.x.partial', 'x/y/.x.partial'])(
-      'deleteTemporary refuses %j',
-      async (key) => {
-        await store.write(KEY, Buffer.from('a'), 10);
-        await expect(store.deleteTemporary(key)).rejects.toThrow(/Not a temporary blob/);
-        expect(await store.exists(KEY)).toBe(true);
-      },
-    );
+    it.each([
+      KEY,
+      '',
+      '.x.partial',
+      '../.x.partial',
+      'x/../.x.partial',
+      'x/.x',
+      'x/..partial',
+      'abc/.x.partial',
+      'x/y/.x.partial',
+    ])('deleteTemporary refuses %j', async (key) => {
+      await store.write(KEY, Buffer.from('a'), 10);
+      await expect(store.deleteTemporary(key)).rejects.toThrow(/Not a temporary blob/);
+      expect(await store.exists(KEY)).toBe(true);
+    });
   });
 });

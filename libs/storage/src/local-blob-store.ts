@@ -117,7 +117,13 @@ export class LocalBlobStore implements BlobStore {
     return removeIfExists(join(this.blobsDir, shard!, name!));
   }
 
-  private async writeBuffer(key: string, dir: string, temp: string, data: Buffer, maxBytes: number): Promise<StoredBlob> {
+  private async writeBuffer(
+    key: string,
+    dir: string,
+    temp: string,
+    data: Buffer,
+    maxBytes: number,
+  ): Promise<StoredBlob> {
     if (data.length > maxBytes) throw new BlobTooLargeError(maxBytes); // before touching the disk
     const sha256 = createHash('sha256').update(data).digest('hex');
     try {
@@ -130,7 +136,13 @@ export class LocalBlobStore implements BlobStore {
     return { key, sizeBytes: data.length, sha256 };
   }
 
-  private async writeStream(key: string, dir: string, temp: string, source: Readable, maxBytes: number): Promise<StoredBlob> {
+  private async writeStream(
+    key: string,
+    dir: string,
+    temp: string,
+    source: Readable,
+    maxBytes: number,
+  ): Promise<StoredBlob> {
     // Until pipeline takes over, a source 'error' (say, the client aborting while the temp file is
     // being opened) would have no listener and crash the process: hold on to it instead.
     let sourceFailed: { error: unknown } | undefined;

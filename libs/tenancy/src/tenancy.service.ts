@@ -82,7 +82,10 @@ export class TenancyService {
 
   /** Every tenant's id and name, by id (for the operator's billing export). */
   async tenantNames(): Promise<{ tenantId: string; name: string }[]> {
-    const rows: { id: string; name: string }[] = await queryRows(this.db, `SELECT id, name FROM tenancy.tenants ORDER BY id`);
+    const rows: { id: string; name: string }[] = await queryRows(
+      this.db,
+      `SELECT id, name FROM tenancy.tenants ORDER BY id`,
+    );
     return rows.map((r) => ({ tenantId: r.id, name: r.name }));
   }
 

@@ -77,12 +77,17 @@ describe('isBlockedAddress', () => {
 });
 
 describe('isBlockedHostname', () => {
-  it.each(['localhost', 'LOCALHOST', 'localhost.', 'app.localhost', 'metadata.google.internal', 'Metadata.Google.Internal.'])(
-    'refuses %s',
-    (name) => expect(isBlockedHostname(name)).toBe(true),
-  );
+  it.each([
+    'localhost',
+    'LOCALHOST',
+    'localhost.',
+    'app.localhost',
+    'metadata.google.internal',
+    'Metadata.Google.Internal.',
+  ])('refuses %s', (name) => expect(isBlockedHostname(name)).toBe(true));
 
-  it.each(['example.com', 'localhost.example.com', 'notlocalhost', 'metadata.google.internal.example.com'])('accepts %s', (name) =>
-    expect(isBlockedHostname(name)).toBe(false),
+  it.each(['example.com', 'localhost.example.com', 'notlocalhost', 'metadata.google.internal.example.com'])(
+    'accepts %s',
+    (name) => expect(isBlockedHostname(name)).toBe(false),
   );
 });

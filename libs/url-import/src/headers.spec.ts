@@ -33,7 +33,7 @@ describe('pickFilename', () => {
     ['attachment; filename="report.pdf"', 'report.pdf'],
     ['attachment; filename=plain.txt', 'plain.txt'],
     ['inline;filename="semi;colon \\"q\\".txt"', 'semi;colon "q".txt'],
-    ["attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt", '€ rates.txt'],
+    ['attachment; filename="fallback.txt"; filename*=UTF-8\'\'%E2%82%AC%20rates.txt', '€ rates.txt'],
     ["attachment; filename*=iso-8859-1'en'%A3%20rates.txt", '£ rates.txt'],
     ['attachment; filename="../../etc/passwd"', 'passwd'],
     ['attachment; filename=C:\\temp\\evil.exe', 'evil.exe'],
@@ -44,7 +44,7 @@ describe('pickFilename', () => {
   it('falls back to the decoded last path segment', () => {
     expect(pickFilename({}, url)).toBe('annual report.pdf');
     expect(pickFilename(withDisposition('attachment'), url)).toBe('annual report.pdf');
-    expect(pickFilename(withDisposition("attachment; filename*=bogus"), url)).toBe('annual report.pdf');
+    expect(pickFilename(withDisposition('attachment; filename*=bogus'), url)).toBe('annual report.pdf');
   });
 
   it('gives null when there is nothing to go on', () => {

@@ -52,7 +52,8 @@ function decodeExtValue(value: string): string | null {
   if (!match) return null;
   const charset = match[1].toLowerCase();
   if (charset === 'utf-8') return safeDecode(match[2]);
-  if (charset === 'iso-8859-1') return match[2].replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (charset === 'iso-8859-1')
+    return match[2].replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return null;
 }
 

@@ -287,7 +287,10 @@ describe('openUrl address policy (allowPrivateAddresses false)', () => {
         if (req.url === '/start') res.writeHead(302, { Location: '/next' }).end();
         else res.end('ok');
       });
-      const permissive = { isBlockedHostname, isBlockedAddress: (ip: string) => ip !== '127.0.0.1' && isBlockedAddress(ip) };
+      const permissive = {
+        isBlockedHostname,
+        isBlockedAddress: (ip: string) => ip !== '127.0.0.1' && isBlockedAddress(ip),
+      };
       const imported = await openUrlWithPolicy(`${server.base}/start`, PUBLIC, permissive);
       expect(await readAll(imported.body)).toBe('ok');
     });

@@ -9,7 +9,6 @@ import { METERING_RPC } from '../backends';
 import { SECRET_KEY } from '../secrets.providers';
 import { IdPipe } from '../http/id.pipe';
 
-
 const createTenantSchema = z
   .object({
     name: z.string().trim().min(1).max(200),

@@ -15,7 +15,10 @@ const planChangeSchema = z
     grace_percent: z.number().int().min(0).max(1000).optional(),
   })
   .strict()
-  .refine((c) => Object.values(c).some((v) => v !== undefined), 'send at least one of name, usage_limit, grace_percent');
+  .refine(
+    (c) => Object.values(c).some((v) => v !== undefined),
+    'send at least one of name, usage_limit, grace_percent',
+  );
 
 /** Operator API: a tenant's plan. */
 @Controller('v1/admin/tenants')

@@ -72,16 +72,32 @@ const created = (schema: string, headers: string[]): ResponseObject =>
 
 /** API.md's error table, row for row. */
 const ERROR_TABLE = [
-  { status: 400, code: 'invalid_request', when: 'malformed JSON or multipart, unknown/invalid option, no content, both content and url' },
+  {
+    status: 400,
+    code: 'invalid_request',
+    when: 'malformed JSON or multipart, unknown/invalid option, no content, both content and url',
+  },
   { status: 401, code: 'unauthorized', when: 'missing, unknown or revoked key' },
   { status: 403, code: 'forbidden', when: 'e.g. saving in a view-only session' },
-  { status: 404, code: 'not_found', when: 'unknown id, or an id of another tenant (never 403: existence is not leaked)' },
+  {
+    status: 404,
+    code: 'not_found',
+    when: 'unknown id, or an id of another tenant (never 403: existence is not leaked)',
+  },
   { status: 409, code: 'idempotency_key_reused', when: 'same Idempotency-Key with a different request body' },
   { status: 410, code: 'gone', when: 'session ended / document content purged' },
   { status: 413, code: 'payload_too_large', when: 'upload or imported URL larger than MAX_UPLOAD_BYTES' },
   { status: 415, code: 'unsupported_media_type', when: 'content type outside ALLOWED_CONTENT_TYPES (when set)' },
-  { status: 422, code: 'url_fetch_failed', when: 'URL import refused (private/loopback address, scheme, redirect loop, timeout, non-2xx)' },
-  { status: 429, code: 'usage_exceeded', when: 'tenant is past its plan limit plus grace; nothing is stored or billed' },
+  {
+    status: 422,
+    code: 'url_fetch_failed',
+    when: 'URL import refused (private/loopback address, scheme, redirect loop, timeout, non-2xx)',
+  },
+  {
+    status: 429,
+    code: 'usage_exceeded',
+    when: 'tenant is past its plan limit plus grace; nothing is stored or billed',
+  },
   { status: 429, code: 'rate_limited', when: 'per-key request rate exceeded (Retry-After header set)' },
   { status: 503, code: 'unavailable', when: 'a dependency is down; nothing is stored or billed' },
 ] as const;
@@ -168,7 +184,10 @@ function op({ tag, id, errors: own = [], responses, ...rest }: Op): OperationObj
   };
 }
 
-const jsonBody = (schema: Schema): RequestBodyObject => ({ required: false, content: { 'application/json': { schema } } });
+const jsonBody = (schema: Schema): RequestBodyObject => ({
+  required: false,
+  content: { 'application/json': { schema } },
+});
 
 const query = (name: string, schema: SchemaObject, description: string): ParameterObject => ({
   name,
@@ -238,7 +257,11 @@ const schemas: Record<string, SchemaObject> = {
     {
       save_url: str({ format: 'uri', example: 'https://partner.example/save' }),
       headers: { type: 'object', additionalProperties: str(), description: 'Sent with every callback request.' },
-      retries: int({ minimum: 0, example: 3, description: 'Retries after a failed attempt, with exponential backoff (default 3).' }),
+      retries: int({
+        minimum: 0,
+        example: 3,
+        description: 'Retries after a failed attempt, with exponential backoff (default 3).',
+      }),
       timeout_ms: int({ minimum: 1, example: 10000, description: 'Bound of each attempt (default 10000).' }),
     },
     ['save_url'],
@@ -272,7 +295,10 @@ const schemas: Record<string, SchemaObject> = {
       }),
       mode: enumOf(MODES),
       user: nullable(ref('User')),
-      document_url: str({ format: 'uri', description: '`<PUBLIC_URL>/s/<token>`; the token is the browser bearer secret.' }),
+      document_url: str({
+        format: 'uri',
+        description: '`<PUBLIC_URL>/s/<token>`; the token is the browser bearer secret.',
+      }),
       session_url: str({ format: 'uri', description: '`<PUBLIC_URL>/v1/sessions/<session_id>`' }),
       session_delete_url: str({ format: 'uri', description: '`<PUBLIC_URL>/v1/sessions/<session_id>`' }),
       document_delete_url: str({ format: 'uri', description: '`<PUBLIC_URL>/v1/documents/<document_id>`' }),
@@ -327,7 +353,11 @@ const schemas: Record<string, SchemaObject> = {
   SaveResult: obj({ version: int({ minimum: 1 }), saved_at: time }),
   Usage: obj({
     tenant_id: uuid,
-    plan: obj({ name: str(), usage_limit: int({ minimum: 0, example: 50000 }), grace_percent: int({ minimum: 0, example: 10 }) }),
+    plan: obj({
+      name: str(),
+      usage_limit: int({ minimum: 0, example: 50000 }),
+      grace_percent: int({ minimum: 0, example: 10 }),
+    }),
     period: obj({ start: time, end_exclusive: time }),
     total_usage: int({ minimum: 0, example: 284 }),
     remaining_usage_limit: int({ example: 49716 }),
@@ -339,7 +369,12 @@ const schemas: Record<string, SchemaObject> = {
   }),
   UsageAlerts: obj({
     alerts: arrayOf(
-      obj({ threshold_percent: enumOf([75, 90, 100]), period_start: time, fired_at: time, usage_at_fire: int({ minimum: 0 }) }),
+      obj({
+        threshold_percent: enumOf([75, 90, 100]),
+        period_start: time,
+        fired_at: time,
+        usage_at_fire: int({ minimum: 0 }),
+      }),
     ),
   }),
   TenantCreateRequest: obj(
@@ -352,11 +387,9 @@ const schemas: Record<string, SchemaObject> = {
     },
     ['name'],
   ),
-  TenantCreated: obj(
-    { tenant_id: uuid, api_key: str(), webhook_secret: str() },
-    undefined,
-    { description: 'The secrets are shown once (stored hashed).' },
-  ),
+  TenantCreated: obj({ tenant_id: uuid, api_key: str(), webhook_secret: str() }, undefined, {
+    description: 'The secrets are shown once (stored hashed).',
+  }),
   PlanChange: obj(
     {
       name: str({ minLength: 1, maxLength: 100 }),
@@ -371,7 +404,9 @@ const schemas: Record<string, SchemaObject> = {
     undefined,
     { description: 'The plan as it now is; it applies to the next open on every gateway.' },
   ),
-  KeyCreated: obj({ key_id: uuid, api_key: str() }, undefined, { description: 'The key is shown once (stored hashed).' }),
+  KeyCreated: obj({ key_id: uuid, api_key: str() }, undefined, {
+    description: 'The key is shown once (stored hashed).',
+  }),
   KeyRevoked: obj({ key_id: uuid, revoked: always(true) }),
   BillingRow: obj({
     tenant_id: uuid,
@@ -393,9 +428,15 @@ const schemas: Record<string, SchemaObject> = {
           started_at: { ...nullable(time), description: 'Null while a manual run waits for the run in progress.' },
           finished_at: nullable(time),
           removed: obj({
-            expired_sessions: int({ minimum: 0, description: 'Open sessions past their expires_at that the run expired.' }),
+            expired_sessions: int({
+              minimum: 0,
+              description: 'Open sessions past their expires_at that the run expired.',
+            }),
             purged_documents: int({ minimum: 0, description: 'Documents whose content the run removed.' }),
-            orphan_blobs: int({ minimum: 0, description: 'Blob files of no live document, and leftover temporary files.' }),
+            orphan_blobs: int({
+              minimum: 0,
+              description: 'Blob files of no live document, and leftover temporary files.',
+            }),
             audit_events: int({ minimum: 0, description: 'Audit events older than AUDIT_RETENTION_DAYS.' }),
           }),
           error: nullable(str()),
@@ -572,7 +613,7 @@ const paths: PathsObject = {
           'Streamed, sorted by occurred_at, event_id; byte-identical once the period is closed. CSV header: ' +
             '`event_id,occurred_at,tenant_id,session_id,document_id,user_id,kind` (kind = open|join); NDJSON has one ' +
             'object per line with the same fields. Header `X-Row-Count`: the number of rows. The bytes are defined precisely ' +
-            '(UTF-8, LF line ends, RFC 4180 quoting only where needed, times with milliseconds): the billing export\'s ' +
+            "(UTF-8, LF line ends, RFC 4180 quoting only where needed, times with milliseconds): the billing export's " +
             '`ledger_sha256` is the SHA-256 of this CSV.',
           ['text/csv', 'application/x-ndjson'],
         ),

@@ -2,7 +2,9 @@ import { canonicalJson, jsonFingerprint, RequestFingerprint } from './request-fi
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('writes scalars as JSON does', () => {
@@ -51,7 +53,10 @@ describe('RequestFingerprint', () => {
     expect(file('b.txt', 'text/plain', 'h1')).not.toBe(base);
     expect(file('a.txt', 'text/csv', 'h1')).not.toBe(base);
     expect(file('a.txt', 'text/plain', 'h2')).not.toBe(base);
-    const reordered = new RequestFingerprint('open').addField('options', '{}').addFile('file', 'a.txt', 'text/plain', 'h1').digest();
+    const reordered = new RequestFingerprint('open')
+      .addField('options', '{}')
+      .addFile('file', 'a.txt', 'text/plain', 'h1')
+      .digest();
     expect(reordered).not.toBe(base);
   });
 });

@@ -14,7 +14,10 @@ export class AuditController {
 
   @Get(':documentId/events')
   async events(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const events = await this.sessions.call<AuditEventRecord[]>(SessionRpc.ListDocumentEvents, { tenantId, documentId });
+    const events = await this.sessions.call<AuditEventRecord[]>(SessionRpc.ListDocumentEvents, {
+      tenantId,
+      documentId,
+    });
     return {
       events: events.map((e) => ({ at: e.at, type: e.type, session_id: e.sessionId, details: e.details })),
     };

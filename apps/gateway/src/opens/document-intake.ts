@@ -41,7 +41,10 @@ export class DocumentIntake {
 
   async take(req: FastifyRequest, documentId: string): Promise<IntakeResult> {
     if (!req.isMultipart() && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Send the document as multipart/form-data or application/json.');
+      throw new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        'Send the document as multipart/form-data or application/json.',
+      );
     }
     try {
       const { options, source } = req.isMultipart()
@@ -61,7 +64,8 @@ export class DocumentIntake {
     const fingerprint = new RequestFingerprint('open');
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
+        if (part.fieldname !== 'file')
+          throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
         if (upload) throw invalid('Send one file part only.');
         const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
         if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);

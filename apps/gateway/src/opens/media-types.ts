@@ -37,9 +37,7 @@ function specific(type: string | null | undefined): string | null {
  */
 export function resolveContentType(declared: string | undefined, transport: string | null, name: string): string {
   const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1].toLowerCase();
-  return (
-    specific(declared) ?? specific(transport) ?? (extension ? BY_EXTENSION[extension] : undefined) ?? GENERIC
-  );
+  return specific(declared) ?? specific(transport) ?? (extension ? BY_EXTENSION[extension] : undefined) ?? GENERIC;
 }
 
 /** `ALLOWED_CONTENT_TYPES` entries are exact types or `type/*`; an empty list allows all. */

@@ -115,7 +115,10 @@ export class OpenAdmission {
       return await run();
     } catch (err) {
       this.logger.warn(`Idempotency record unavailable: ${(err as Error).message}`);
-      throw new DomainError(ErrorCode.Unavailable, 'Cannot check the Idempotency-Key right now; nothing was stored or billed.');
+      throw new DomainError(
+        ErrorCode.Unavailable,
+        'Cannot check the Idempotency-Key right now; nothing was stored or billed.',
+      );
     }
   }
 }

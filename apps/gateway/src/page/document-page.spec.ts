@@ -19,7 +19,13 @@ function view(contentType: string, overrides: Partial<PageView['session']> = {})
       closeReason: null,
       ...overrides,
     },
-    document: { documentId: '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b', name: HOSTILE, contentType, sizeBytes: 2048, version: 7 },
+    document: {
+      documentId: '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
+      name: HOSTILE,
+      contentType,
+      sizeBytes: 2048,
+      version: 7,
+    },
   };
 }
 
@@ -62,7 +68,9 @@ describe('documentPage', () => {
 
   it('previews images and PDF from the content URL relative to the page, and offers the rest for download', () => {
     expect(render(view('image/png'))).toContain(`<img id="preview" src="${TOKEN}/content"`);
-    expect(render(view('application/pdf'))).toContain(`<object id="preview" data="${TOKEN}/content?inline=1" type="application/pdf"`);
+    expect(render(view('application/pdf'))).toContain(
+      `<object id="preview" data="${TOKEN}/content?inline=1" type="application/pdf"`,
+    );
     const other = render(view('application/zip'));
     expect(other).toContain('data-kind="other"');
     expect(other).toContain(`href="${TOKEN}/content" download=`);

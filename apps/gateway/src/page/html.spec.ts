@@ -35,7 +35,13 @@ describe('formatBytes', () => {
 
 describe('htmlDocument', () => {
   it('escapes the title and puts the nonce on the inline style and script only', () => {
-    const html = htmlDocument({ title: '</title><script>x()</script>', nonce: 'abc', style: 'b{}', body: '<p>hi</p>', script: 'go()' });
+    const html = htmlDocument({
+      title: '</title><script>x()</script>',
+      nonce: 'abc',
+      style: 'b{}',
+      body: '<p>hi</p>',
+      script: 'go()',
+    });
     expect(html).toContain('<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>');
     expect(html).toContain('<style nonce="abc">b{}</style>');
     expect(html).toContain('<script nonce="abc">go()</script>');

@@ -19,7 +19,13 @@ export function formatBytes(bytes: number): string {
 }
 
 /** A whole page: the title is escaped here; `body` is trusted markup, built with escapeHtml. */
-export function htmlDocument(parts: { title: string; nonce: string; style: string; body: string; script?: string }): string {
+export function htmlDocument(parts: {
+  title: string;
+  nonce: string;
+  style: string;
+  body: string;
+  script?: string;
+}): string {
   const script = parts.script ? `\n<script nonce="${parts.nonce}">${parts.script}</script>` : '';
   return `<!doctype html>
 <html lang="en">

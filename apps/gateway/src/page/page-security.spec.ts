@@ -19,7 +19,9 @@ describe('page security headers', () => {
   it('lets the configured origins frame the page, and then drops X-Frame-Options', () => {
     const allowed = ['https://crm.example.com', 'https://*.partner.example'];
     const headers = pageHeaders('n', allowed);
-    expect(headers['content-security-policy']).toMatch(/; frame-ancestors https:\/\/crm\.example\.com https:\/\/\*\.partner\.example$/);
+    expect(headers['content-security-policy']).toMatch(
+      /; frame-ancestors https:\/\/crm\.example\.com https:\/\/\*\.partner\.example$/,
+    );
     expect(headers['x-frame-options']).toBeUndefined();
     expect(pageHeaders('n', [])['x-frame-options']).toBe('DENY');
   });
@@ -37,7 +39,9 @@ describe('page security headers', () => {
     expect(contentHeaders('text/html', [])['content-security-policy']).toBe(
       "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox",
     );
-    expect(contentHeaders('application/pdf; x=y', ["'self'", 'https://crm.example.com'])['content-security-policy']).toBe(
+    expect(
+      contentHeaders('application/pdf; x=y', ["'self'", 'https://crm.example.com'])['content-security-policy'],
+    ).toBe(
       "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self' https://crm.example.com",
     );
     expect(contentHeaders('image/png', [])).toMatchObject({
@@ -61,18 +65,20 @@ describe('FRAME_ANCESTORS setting', () => {
   });
 
   it('takes origins separated by commas or spaces', () => {
-    expect(parseConfig({ FRAME_ANCESTORS: "https://a.example.com, http://localhost:8080  https://*.b.example 'self'" }).FRAME_ANCESTORS).toEqual([
-      'https://a.example.com',
-      'http://localhost:8080',
-      'https://*.b.example',
-      "'self'",
-    ]);
+    expect(
+      parseConfig({ FRAME_ANCESTORS: "https://a.example.com, http://localhost:8080  https://*.b.example 'self'" })
+        .FRAME_ANCESTORS,
+    ).toEqual(['https://a.example.com', 'http://localhost:8080', 'https://*.b.example', "'self'"]);
   });
 
-  it.each(["https://a.example.com; script-src *", '*', 'https://a.example.com/path', "'none'", 'javascript:alert(1)', 'data:'])(
-    'refuses %j',
-    (value) => {
-      expect(() => parseConfig({ FRAME_ANCESTORS: value })).toThrow(/FRAME_ANCESTORS/);
-    },
-  );
+  it.each([
+    'https://a.example.com; script-src *',
+    '*',
+    'https://a.example.com/path',
+    "'none'",
+    'javascript:alert(1)',
+    'data:',
+  ])('refuses %j', (value) => {
+    expect(() => parseConfig({ FRAME_ANCESTORS: value })).toThrow(/FRAME_ANCESTORS/);
+  });
 });

@@ -12,16 +12,19 @@ import { PageSaves } from './page-saves';
  */
 export function registerSaveRoute(app: NestFastifyApplication, config: AppConfig): void {
   const saves = app.get(PageSaves);
-  void app.getHttpAdapter().getInstance().register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.MAX_UPLOAD_BYTES }, (_req, body, done) =>
-      done(null, body),
-    );
-    scope.setErrorHandler((err, _req, reply) => sendError(reply, err));
-    scope.put<{ Params: { token: string } }>('/s/:token/content', async (req, reply) => {
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0); // no body at all: empty content
-      const saved = await saves.save(req.params.token, body);
-      return reply.status(200).header('cache-control', 'no-store').send(saved);
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.MAX_UPLOAD_BYTES }, (_req, body, done) =>
+        done(null, body),
+      );
+      scope.setErrorHandler((err, _req, reply) => sendError(reply, err));
+      scope.put<{ Params: { token: string } }>('/s/:token/content', async (req, reply) => {
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0); // no body at all: empty content
+        const saved = await saves.save(req.params.token, body);
+        return reply.status(200).header('cache-control', 'no-store').send(saved);
+      });
     });
-  });
 }

@@ -1,5 +1,12 @@
 import { DomainError, ErrorCode, MeteringRpc, type PlanRecord, type QuotaSeed } from '@docsession/contracts';
-import { hardLimit, monthOf, periodLabel, QuotaReservations, type Period, type ReserveOutcome } from '@docsession/metering';
+import {
+  hardLimit,
+  monthOf,
+  periodLabel,
+  QuotaReservations,
+  type Period,
+  type ReserveOutcome,
+} from '@docsession/metering';
 import { RpcClient } from '@docsession/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { METERING_RPC } from '../backends';
@@ -48,7 +55,10 @@ export class QuotaGate {
       );
     }
     if (outcome.kind === 'unseeded') {
-      throw new DomainError(ErrorCode.Unavailable, 'Cannot check the usage limit right now; nothing was stored or billed.');
+      throw new DomainError(
+        ErrorCode.Unavailable,
+        'Cannot check the usage limit right now; nothing was stored or billed.',
+      );
     }
     if (outcome.kind === 'refused') {
       throw new DomainError(
@@ -105,7 +115,10 @@ export class QuotaGate {
       return await run();
     } catch (err) {
       this.logger.warn(`Quota reservation failed: ${(err as Error).message}`);
-      throw new DomainError(ErrorCode.Unavailable, 'Cannot check the usage limit right now; nothing was stored or billed.');
+      throw new DomainError(
+        ErrorCode.Unavailable,
+        'Cannot check the usage limit right now; nothing was stored or billed.',
+      );
     }
   }
 }

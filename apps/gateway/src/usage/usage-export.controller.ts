@@ -1,4 +1,10 @@
-import { LEDGER_CONTENT_TYPES, LEDGER_FORMATS, LedgerExport, ledgerExportStream, periodLabel } from '@docsession/metering';
+import {
+  LEDGER_CONTENT_TYPES,
+  LEDGER_FORMATS,
+  LedgerExport,
+  ledgerExportStream,
+  periodLabel,
+} from '@docsession/metering';
 import { Controller, Get, Query, Res, UseGuards, type StreamableFile } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';

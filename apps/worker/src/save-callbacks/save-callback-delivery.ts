@@ -73,7 +73,8 @@ export class SaveCallbackDelivery {
       return this.failed(d, { error: (err as Error).message }, permanent || outOfAttempts);
     }
     if (status >= 200 && status <= 299) return this.delivered(d, status);
-    const error = status >= 300 && status <= 399 ? `Answered ${status}; redirects are not followed.` : `Answered ${status}.`;
+    const error =
+      status >= 300 && status <= 399 ? `Answered ${status}; redirects are not followed.` : `Answered ${status}.`;
     return this.failed(d, { httpStatus: status, error }, outOfAttempts);
   }
 

@@ -80,10 +80,15 @@ describe('saveCallbackRequest', () => {
     expect(headers['content-type']).toBeUndefined();
     expect(headers['Content-Type']).toMatch(/^multipart\/form-data; boundary=docsession-6a3e1d62-/);
     const spoofing = delivery({
-      callback: { save_url: 'https://p.example/', headers: { 'x-docsession-signature': 'sha256=00', 'X-Docsession-Delivery': 'x' } },
+      callback: {
+        save_url: 'https://p.example/',
+        headers: { 'x-docsession-signature': 'sha256=00', 'X-Docsession-Delivery': 'x' },
+      },
     });
     const signed = saveCallbackRequest(spoofing, content, SECRET).headers;
-    expect(Object.keys(signed).filter((h) => h.toLowerCase() === 'x-docsession-signature')).toEqual(['X-Docsession-Signature']);
+    expect(Object.keys(signed).filter((h) => h.toLowerCase() === 'x-docsession-signature')).toEqual([
+      'X-Docsession-Signature',
+    ]);
     expect(signed['X-Docsession-Delivery']).toBe(spoofing.deliveryId);
   });
 
@@ -110,7 +115,12 @@ describe('multipartBody', () => {
 
   it('keeps names and types from breaking out of their header line', () => {
     const body = multipartBody('b1', [
-      { name: 'content', filename: 'evil"\r\nX-Injected: 1.txt', contentType: 'text/plain\r\nX: y', data: Buffer.from('') },
+      {
+        name: 'content',
+        filename: 'evil"\r\nX-Injected: 1.txt',
+        contentType: 'text/plain\r\nX: y',
+        data: Buffer.from(''),
+      },
     ]);
     expect(body.toString()).not.toMatch(/\r\nX-Injected|\r\nX: y/);
     expect(body.toString()).toContain('filename="evil%22%0D%0AX-Injected: 1.txt"');

@@ -83,7 +83,9 @@ export function multipartBody(boundary: string, parts: MultipartPart[]): Buffer 
     let disposition = `form-data; name="${escapeQuoted(part.name)}"`;
     if (part.filename !== undefined) disposition += `; filename="${escapeQuoted(part.filename)}"`;
     chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${safeType(part.contentType)}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${safeType(part.contentType)}\r\n\r\n`,
+      ),
       part.data,
       Buffer.from('\r\n'),
     );
@@ -119,7 +121,8 @@ function escapeQuoted(value: string): string {
 export function partnerHeaders(configured: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(configured)) {
-    if (!HEADER_NAME.test(name)) throw new InvalidCallbackHeader(`Callback header name ${JSON.stringify(name)} is not valid.`);
+    if (!HEADER_NAME.test(name))
+      throw new InvalidCallbackHeader(`Callback header name ${JSON.stringify(name)} is not valid.`);
     if (!HEADER_VALUE.test(value)) throw new InvalidCallbackHeader(`Callback header ${name} has an invalid value.`);
     if (!RESERVED.has(name.toLowerCase())) headers[name] = value;
   }

@@ -36,7 +36,8 @@ export class SaveCallbackProcessor implements OnApplicationBootstrap, OnApplicat
     const lastChance = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result = await this.delivery.attempt(deliveryId, lastChance);
     if (result === 'retry') throw new Error(`Save callback ${deliveryId}: the attempt failed (see its audit trail)`);
-    if (result === 'gave_up') throw new UnrecoverableError(`Save callback ${deliveryId}: given up (see its audit trail)`);
+    if (result === 'gave_up')
+      throw new UnrecoverableError(`Save callback ${deliveryId}: given up (see its audit trail)`);
     return result;
   }
 

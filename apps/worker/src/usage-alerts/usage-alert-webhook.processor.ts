@@ -20,7 +20,10 @@ export class UsageAlertWebhookProcessor implements OnApplicationBootstrap, OnApp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(this.config, JobQueue.UsageAlertWebhook, async (job: Job) => {
+    this.worker = startQueueWorker(
+      this.config,
+      JobQueue.UsageAlertWebhook,
+      async (job: Job) => {
         try {
           await this.webhook.handle(usageAlertJobSchema.parse(job.data));
         } catch (err) {
@@ -28,10 +31,12 @@ export class UsageAlertWebhookProcessor implements OnApplicationBootstrap, OnApp
           if (err instanceof PermanentDeliveryFailure) throw new UnrecoverableError(err.message);
           throw err;
         }
-      }, {
-      concurrency: this.config.WORKER_CONCURRENCY,
-      logger: this.logger,
-    });
+      },
+      {
+        concurrency: this.config.WORKER_CONCURRENCY,
+        logger: this.logger,
+      },
+    );
   }
 
   /** Waits for running deliveries. */

@@ -47,7 +47,12 @@ const OPEN = { timeoutMs: 2_000, policy: ALLOW_ALL };
 describe('postWebhook', () => {
   it('POSTs the body with the given headers and answers the status', async () => {
     const s = await local((_req, res) => res.writeHead(202).end('accepted'));
-    const status = await postWebhook(s.url, Buffer.from('{"a":1}'), { 'Content-Type': 'application/json', 'X-Sig': 'abc' }, OPEN);
+    const status = await postWebhook(
+      s.url,
+      Buffer.from('{"a":1}'),
+      { 'Content-Type': 'application/json', 'X-Sig': 'abc' },
+      OPEN,
+    );
     expect(status).toBe(202);
     expect(s.requests).toEqual([
       expect.objectContaining({
@@ -69,15 +74,20 @@ describe('postWebhook', () => {
   it('refuses a loopback URL under the public-only policy without connecting, for good', async () => {
     const s = await local((_req, res) => res.end());
     for (const url of [s.url, s.url.replace('127.0.0.1', 'localhost'), 'http://169.254.169.254/latest']) {
-      const err = await postWebhook(url, Buffer.from('x'), {}, { timeoutMs: 2_000, policy: PUBLIC_ONLY }).catch((e) => e);
+      const err = await postWebhook(url, Buffer.from('x'), {}, { timeoutMs: 2_000, policy: PUBLIC_ONLY }).catch(
+        (e) => e,
+      );
       expect(err).toBeInstanceOf(WebhookPostError);
       expect(err.permanent).toBe(true);
     }
     // A host name is checked at connection time, against every address it resolves to.
     const resolveOnly = { ...PUBLIC_ONLY, isBlockedHostname: () => false };
-    const err = await postWebhook(s.url.replace('127.0.0.1', 'localhost'), Buffer.from('x'), {}, { timeoutMs: 2_000, policy: resolveOnly }).catch(
-      (e) => e,
-    );
+    const err = await postWebhook(
+      s.url.replace('127.0.0.1', 'localhost'),
+      Buffer.from('x'),
+      {},
+      { timeoutMs: 2_000, policy: resolveOnly },
+    ).catch((e) => e);
     expect(err).toMatchObject({ permanent: true });
     expect(s.connections).toBe(0);
   });
