@@ -39,7 +39,7 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
     expect(blobFiles()).toEqual(before);
   });
 
-  const post = (init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> }) =>
+  const post = (init: { json?: unknown; body?: NonNullable<RequestInit['body']>; headers?: Record<string, string> }) =>
     api('POST', '/v1/documents', { key: tenant.api_key, ...init });
 
   it('malformed JSON → 400', async () => {

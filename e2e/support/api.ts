@@ -10,7 +10,7 @@ export interface ApiResponse<T = any> {
 export interface RequestOptions {
   key?: string | null;
   json?: unknown;
-  body?: BodyInit;
+  body?: NonNullable<RequestInit['body']>;
   headers?: Record<string, string>;
   /** Send to the gateway that may import from loopback addresses. */
   openGateway?: boolean;
