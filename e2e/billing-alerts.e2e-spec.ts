@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { api, eventually, newTenant, openText } from './support/api';
 import { publishEvent } from './support/bus';
-import { billedCalls, eventQueuesDrained, periodAgo, webhookReceiver } from './support/billing';
+import { billedCalls, periodAgo, webhookReceiver } from './support/billing';
+import { eventQueuesDrained } from './support/bus';
 import { query } from './support/database';
 import { storedSessionCreated } from './support/events';
 import { e2eState } from './support/state';

@@ -1,5 +1,6 @@
 import { api, newTenant, openText } from './support/api';
-import { billedCalls, eventQueuesDrained } from './support/billing';
+import { billedCalls } from './support/billing';
+import { eventQueuesDrained } from './support/bus';
 import { countRows } from './support/database';
 import { e2eState } from './support/state';
 

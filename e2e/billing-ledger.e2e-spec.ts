@@ -1,6 +1,7 @@
 import { api, eventually, newTenant, openText } from './support/api';
 import { publishEvent } from './support/bus';
-import { billedCalls, eventQueuesDrained, periodAgo, syntheticSessionCreated } from './support/billing';
+import { billedCalls, periodAgo, syntheticSessionCreated } from './support/billing';
+import { eventQueuesDrained } from './support/bus';
 import { countRows, query } from './support/database';
 import { storedSessionCreated } from './support/events';
 

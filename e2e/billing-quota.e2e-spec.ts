@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { api, eventually, newTenant, openText } from './support/api';
-import { billedCalls, eventQueuesDrained, periodAgo, usageReaches } from './support/billing';
+import { billedCalls, periodAgo, usageReaches } from './support/billing';
+import { eventQueuesDrained } from './support/bus';
 import { countRows, query } from './support/database';
 import { e2eState } from './support/state';
 

@@ -1,5 +1,5 @@
 import { api, eventually, newTenant, openText } from './support/api';
-import { publishEvent, withChannel } from './support/bus';
+import { eventQueuesDrained, publishEvent, withChannel } from './support/bus';
 import { countRows } from './support/database';
 import { storedSessionCreated } from './support/events';
 
@@ -15,22 +15,6 @@ async function stored(sessionId: string, tenantId: string) {
   );
 }
 
-/** Waits until both consumer queues are empty, then a little longer for in-flight acks. */
-async function drained() {
-  await eventually(
-    () =>
-      withChannel(async (ch, names) => {
-        const counts = await Promise.all(
-          (['session', 'metering'] as const).map(async (s) => (await ch.checkQueue(names.eventQueue(s))).messageCount),
-        );
-        return counts.every((n) => n === 0) ? true : undefined;
-      }),
-    15_000,
-    'event queues drained',
-  );
-  await new Promise((r) => setTimeout(r, 500));
-}
-
 describe('at-least-once delivery, exactly-once effect', () => {
   it('stores and bills an event delivered twice once', async () => {
     const tenant = await newTenant();
@@ -42,7 +26,7 @@ describe('at-least-once delivery, exactly-once effect', () => {
     // A later open, to know the redeliveries ahead of it were taken off the queues.
     const sentinel = await openText(tenant.api_key, 'sentinel');
     await stored(sentinel.body.session_id, tenant.tenant_id);
-    await drained();
+    await eventQueuesDrained();
 
     expect(await countRows('session.sessions', 'id = $1', [sessionId])).toBe(1);
     expect(await countRows('session.documents', 'id = $1', [documentId])).toBe(1);
@@ -61,7 +45,7 @@ describe('at-least-once delivery, exactly-once effect', () => {
     await api('DELETE', `/v1/sessions/${res.body.session_id}`, { key: tenant.api_key });
 
     await publishEvent('session.created', event);
-    await drained();
+    await eventQueuesDrained();
     const read = await api('GET', `/v1/sessions/${res.body.session_id}`, { key: tenant.api_key });
     expect(read.body.status).toBe('closed');
     expect((await api('GET', `/v1/documents/${res.body.document_id}`, { key: tenant.api_key })).body.status).toBe(

@@ -4,7 +4,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { api, eventually } from './api';
-import { withChannel } from './bus';
 import { countRows } from './database';
 import { e2eState } from './state';
 
@@ -69,22 +68,6 @@ export async function usageReaches(key: string, n: number, timeoutMs = 15_000) {
     timeoutMs,
     `usage ${n}`,
   );
-}
-
-/** Waits until the consumers' queues are empty, then a little longer for in-flight acks. */
-export async function eventQueuesDrained(): Promise<void> {
-  await eventually(
-    () =>
-      withChannel(async (ch, names) => {
-        const counts = await Promise.all(
-          (['session', 'metering'] as const).map(async (s) => (await ch.checkQueue(names.eventQueue(s))).messageCount),
-        );
-        return counts.every((n) => n === 0) ? true : undefined;
-      }),
-    30_000,
-    'event queues drained',
-  );
-  await new Promise((r) => setTimeout(r, 500));
 }
 
 export interface ReceivedWebhook {

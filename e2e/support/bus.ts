@@ -1,5 +1,6 @@
 import { busNames } from '@docsession/platform';
 import * as amqp from 'amqplib';
+import { eventually } from './api';
 import { e2eState } from './state';
 
 /** Raw access to the run's broker objects, to redeliver events or hold a consumer back. */
@@ -27,4 +28,20 @@ export async function publishEvent(pattern: string, data: unknown, copies = 1): 
     }
     await channel.waitForConfirms();
   });
+}
+
+/** Waits until the consumers' queues are empty, then a little longer for in-flight acks. */
+export async function eventQueuesDrained(): Promise<void> {
+  await eventually(
+    () =>
+      withChannel(async (ch, names) => {
+        const counts = await Promise.all(
+          (['session', 'metering'] as const).map(async (s) => (await ch.checkQueue(names.eventQueue(s))).messageCount),
+        );
+        return counts.every((n) => n === 0) ? true : undefined;
+      }),
+    30_000,
+    'event queues drained',
+  );
+  await new Promise((r) => setTimeout(r, 500));
 }

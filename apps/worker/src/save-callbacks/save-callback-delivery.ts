@@ -4,7 +4,7 @@ import { type TenancyService, webhookSecret } from '@docsession/tenancy';
 import type { AddressPolicy } from '@docsession/url-import';
 import { Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { postWebhook, WebhookPostError } from '../usage-alerts/webhook-post';
+import { postWebhook, WebhookPostError } from '../webhook-post';
 import { InvalidCallbackHeader, saveCallbackRequest } from './save-callback-request';
 
 /** Each attempt's deadline when the session's callback does not say (API.md: `timeout_ms`). */

@@ -2,7 +2,7 @@ import type { UsageAlertJob } from '@docsession/contracts';
 import { UsageAlerts } from '@docsession/metering';
 import { SIGNATURE_HEADER, signatureOf, TenancyService, webhookSecret } from '@docsession/tenancy';
 import { Logger } from '@nestjs/common';
-import { postWebhook, WebhookPostError, type WebhookPostOptions } from './webhook-post';
+import { postWebhook, WebhookPostError, type WebhookPostOptions } from '../webhook-post';
 
 /** The JSON a tenant's webhook receives; `alert_id` is stable across retries, for deduplication. */
 export function usageAlertBody(alert: UsageAlertJob): Buffer {

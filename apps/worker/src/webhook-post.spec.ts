@@ -1,7 +1,7 @@
 import { ALLOW_ALL, PUBLIC_ONLY } from '@docsession/url-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { usageAlertBody } from './usage-alert-webhook';
+import { usageAlertBody } from './usage-alerts/usage-alert-webhook';
 import { postWebhook, WebhookPostError } from './webhook-post';
 
 interface Local {
