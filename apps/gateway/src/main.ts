@@ -1,21 +1,18 @@
 import 'reflect-metadata';
 import multipart from '@fastify/multipart';
-import { bootstrapService, loadConfig } from '@docsession/platform';
+import { bootstrapService } from '@docsession/platform';
 import { SwaggerModule } from '@nestjs/swagger';
 import { openApiDocument } from './docs/openapi';
 import { GatewayAppModule } from './gateway-app.module';
 import { ContractErrorFilter } from './http/error.filter';
 import { registerSaveRoute } from './page/save-route';
 
-const config = loadConfig();
-// A base64 body is 4/3 of the document, plus room for the options around it.
-const jsonBodyLimit = Math.ceil((config.MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024;
-
 void bootstrapService({
   service: 'gateway',
   module: GatewayAppModule,
   port: (c) => c.PORT,
-  fastify: { bodyLimit: jsonBodyLimit, trustProxy: true },
+  // A base64 body is 4/3 of the document, plus room for the options around it.
+  fastify: (c) => ({ bodyLimit: Math.ceil((c.MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024, trustProxy: true }),
   configure: async (app, c) => {
     await app.register(multipart, {
       // One byte over the limit, so the blob store sees the overflow and refuses it.

@@ -16,7 +16,8 @@ export interface ServiceBootstrap {
   rpc?: boolean;
   /** Extra set-up of the HTTP app before it listens (the gateway's routes, docs). */
   configure?: (app: NestFastifyApplication, config: AppConfig) => Promise<void> | void;
-  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  /** Options of the HTTP server, from the validated configuration. */
+  fastify?: (config: AppConfig) => ConstructorParameters<typeof FastifyAdapter>[0];
 }
 
 /**
@@ -36,9 +37,13 @@ export async function bootstrapService(spec: ServiceBootstrap): Promise<INestApp
   }
   const logger = createLogger(config, spec.service);
   await assertBusTopology(config);
-  const app = await NestFactory.create<NestFastifyApplication>(spec.module, new FastifyAdapter(spec.fastify), {
-    logger,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    spec.module,
+    new FastifyAdapter(spec.fastify?.(config)),
+    {
+      logger,
+    },
+  );
   app.enableShutdownHooks();
   await spec.configure?.(app, config);
   if (spec.events) app.connectMicroservice(eventConsumerOptions(config, spec.service), { inheritAppConfig: true });
