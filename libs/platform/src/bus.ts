@@ -103,7 +103,9 @@ export class EventPublisher {
   /**
    * Throws DomainError(unavailable) when the broker does not confirm in time. The
    * message is then withdrawn from the channel's buffer, so a later reconnect does not
-   * publish what the caller was told failed.
+   * publish what the caller was told failed. One edge remains: a message already on the
+   * wire whose confirm is lost is delivered although the caller heard 503 — the open then
+   * exists and is billed (every 201 still names a session; not every 503 names none).
    */
   async publish<K extends keyof EventMap>(name: K, payload: EventMap[K] & { eventId: string }): Promise<void> {
     if (!this.isConnected()) throw new DomainError(ErrorCode.Unavailable, 'The message broker is not reachable.');
