@@ -8,6 +8,16 @@ import { storedSessionCreated } from './support/events';
 import { e2eState } from './support/state';
 
 const alertsOf = async (key: string) => (await api('GET', '/v1/usage/alerts', { key })).body.alerts as any[];
+/** Waits for the 75, 90 and 100 % alerts of a tenant. */
+const threeAlerts = (key: string) =>
+  eventually(
+    async () => {
+      const list = await alertsOf(key);
+      return list.length === 3 ? list : undefined;
+    },
+    10_000,
+    'three alerts',
+  );
 
 describe('usage alerts at 75, 90 and 100 %', () => {
   it('fires each threshold once, lists it, and delivers it signed, retrying after a failure', async () => {
@@ -21,14 +31,7 @@ describe('usage alerts at 75, 90 and 100 %', () => {
         sessions.push(res.body.session_id);
         await billedCalls(t.tenant_id, i + 1); // one at a time, so each crossing is its own batch
       }
-      const alerts = await eventually(
-        async () => {
-          const list = await alertsOf(t.api_key);
-          return list.length === 3 ? list : undefined;
-        },
-        10_000,
-        'three alerts',
-      );
+      const alerts = await threeAlerts(t.api_key);
       const period = periodAgo(0).start.toISOString();
       expect(alerts.map((a) => [a.threshold_percent, a.usage_at_fire, a.period_start])).toEqual([
         [75, 8, period],
@@ -86,14 +89,7 @@ describe('usage alerts at 75, 90 and 100 %', () => {
     const t = await newTenant({ usage_limit: 4 });
     await Promise.all(Array.from({ length: 4 }, (_, i) => openText(t.api_key, `batch ${i}`)));
     await billedCalls(t.tenant_id, 4);
-    const alerts = await eventually(
-      async () => {
-        const list = await alertsOf(t.api_key);
-        return list.length === 3 ? list : undefined;
-      },
-      10_000,
-      'three alerts',
-    );
+    const alerts = await threeAlerts(t.api_key);
     expect(alerts.map((a) => a.threshold_percent)).toEqual([75, 90, 100]);
     const rows = await query('SELECT threshold_percent FROM metering.usage_alerts WHERE tenant_id = $1', [t.tenant_id]);
     expect(rows).toHaveLength(3);
@@ -110,14 +106,7 @@ describe('usage alerts at 75, 90 and 100 %', () => {
     });
     await openText(t.api_key, 'now at 100 %');
     await billedCalls(t.tenant_id, 4);
-    const alerts = await eventually(
-      async () => {
-        const list = await alertsOf(t.api_key);
-        return list.length === 3 ? list : undefined;
-      },
-      10_000,
-      'three alerts',
-    );
+    const alerts = await threeAlerts(t.api_key);
     expect(alerts.map((a) => [a.threshold_percent, a.usage_at_fire])).toEqual([
       [75, 4],
       [90, 4],

@@ -1,5 +1,7 @@
 import { e2eState } from './state';
 
+export { eventually } from '@docsession/local-instance';
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
@@ -57,19 +59,4 @@ export async function openText(key: string, text = 'hello', options: Record<stri
     key,
     json: { content_base64: Buffer.from(text).toString('base64'), document: { name: 'note.txt' }, ...options },
   });
-}
-
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

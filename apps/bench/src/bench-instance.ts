@@ -59,18 +59,3 @@ export async function withDatabase<T>(databaseUrl: string, run: (db: Client) => 
     await db.end();
   }
 }
-
-export async function until<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

@@ -1,6 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { request, say, until, withBenchInstance, withDatabase } from './bench-instance';
+import { eventually } from '@docsession/local-instance';
+import { request, say, withBenchInstance, withDatabase } from './bench-instance';
 import { ms, summarize } from './stats';
 
 /**
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       watch(join(blobs, shard), (_event, name) => name && seenGone(name.toString())),
     );
     try {
-      await until(
+      await eventually(
         async () => {
           for (const id of [...pending.keys()]) seenGone(id); // behind inotify, in case it dropped events
           return pending.size === 0 ? true : undefined;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { request, say, until, withBenchInstance, withDatabase } from './bench-instance';
+import { eventually } from '@docsession/local-instance';
+import { request, say, withBenchInstance, withDatabase } from './bench-instance';
 
 /**
  * `npm run bench:purge`: how long the purge takes to clean up 10,000 stale documents —
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
     const runs = async () =>
       ((await request('GET', `${base}/v1/admin/purge-runs`, t.adminToken)) as { runs: Run[] }).runs;
     // The worker's first scheduled run (the schedule is new) goes first, so it does not race ours.
-    await until(async () => ((await runs()).some((r) => r.finished_at) ? true : undefined), 60_000, 'the boot purge');
+    await eventually(
+      async () => ((await runs()).some((r) => r.finished_at) ? true : undefined),
+      60_000,
+      'the boot purge',
+    );
 
     say(`\nPurge: ${DOCUMENTS} stale documents (live, session past expires_at, blob file, no expiry job)`);
     const seeded = performance.now();
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
 
     const asked = performance.now();
     const { run_id: runId } = (await request('POST', `${base}/v1/admin/purge`, t.adminToken)) as { run_id: string };
-    const run = await until(
+    const run = await eventually(
       async () => (await runs()).find((r) => r.run_id === runId && r.finished_at),
       600_000,
       `purge run ${runId}`,

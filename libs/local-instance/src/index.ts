@@ -4,5 +4,6 @@
  * benchmarks.
  */
 export * from './cleanup';
+export * from './eventually';
 export * from './isolated-environment';
 export * from './local-system';
