@@ -1,106 +1,142 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   defaultProcesses,
   LocalSystem,
   newIsolatedEnvironment,
   removeIsolatedResources,
+  type IsolatedEnvironment,
 } from '@docsession/local-instance';
+import { parseConfig } from '@docsession/platform';
 import { memoryOf } from './memory';
+import { driveOpens, jsonOpen, type LoadResult, type LoadSettings } from './open-load';
 import { ms, summarize } from './stats';
 
 /**
- * `npm run bench`: starts a throwaway instance on this machine's servers and measures
- * the open path — latency of sequential opens, throughput under concurrent load, how
- * long the consumers take to catch up, and each service's memory. Prints figures; it
- * asserts nothing.
+ * `npm run bench`: the open path, measured the project's way (see open-load.ts) against a
+ * hand-written minimum doing the same durable work (reference-open-server.ts), both on this
+ * machine's servers in a throwaway namespace. Prints opens/s of each and their ratio, the
+ * latency of sequential opens, and each service's memory. Asserts nothing.
+ *
+ * Settings: BENCH_CONNECTIONS (64), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (20),
+ * BENCH_SEQUENTIAL (200), BENCH_REFERENCE (1; 0 skips the yardstick). Any service setting in
+ * the environment (RATE_LIMIT_PER_SECOND, LOG_FORMAT…) reaches the instance under test.
  */
+const LOAD: LoadSettings = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 5),
+  measuredSeconds: Number(process.env.BENCH_SECONDS ?? 20),
+};
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const DOCUMENT = Buffer.alloc(1024, 'a').toString('base64');
+const WITH_REFERENCE = process.env.BENCH_REFERENCE !== '0';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const t = await newIsolatedEnvironment('bench', { LOG_LEVEL: 'warn' });
+  const t = await newIsolatedEnvironment('bench', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  say(
+    `Load: ${LOAD.connections} keep-alive connections, closed loop, JSON with 4 KiB content_base64, ` +
+      `a fresh Idempotency-Key per request; ${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured`,
+  );
   const system = new LocalSystem(t.env, (name, line) => say(`  [${name}] ${line}`));
   try {
     await system.migrate();
+    const reference = WITH_REFERENCE ? await measureReference(t) : null;
     await system.start(defaultProcesses(t.ports));
-    const base = `http://127.0.0.1:${t.ports.gateway}`;
-    const tenant = await post(`${base}/v1/admin/tenants`, t.adminToken, { name: 'bench', usage_limit: 10_000_000 });
-    const key = (tenant as { api_key: string }).api_key;
-    const open = () =>
-      fetch(`${base}/v1/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: `{"content_base64":"${DOCUMENT}","document":{"name":"bench.txt"}}`,
-      });
-
-    for (let i = 0; i < 20; i++) await (await open()).arrayBuffer(); // warm-up
-
-    say(`\nSequential: ${SEQUENTIAL} opens, one at a time (1 KiB document, JSON body)`);
-    const latencies: number[] = [];
-    for (let i = 0; i < SEQUENTIAL; i++) {
-      const started = performance.now();
-      const res = await open();
-      await res.arrayBuffer();
-      if (res.status !== 201) throw new Error(`open answered ${res.status}`);
-      latencies.push(performance.now() - started);
-    }
-    const seq = summarize(latencies);
-    say(`  p50 ${ms(seq.p50)}  p90 ${ms(seq.p90)}  p99 ${ms(seq.p99)}  max ${ms(seq.max)}`);
-
-    say('\nMemory after the sequential opens (RSS / peak RSS):');
-    for (const p of system.processes) {
-      const m = memoryOf(p.child.pid!);
-      say(`  ${p.spec.name.padEnd(9)} ${m.rssMiB.toFixed(0)} MiB / ${m.peakMiB.toFixed(0)} MiB`);
-    }
-
-    say(`\nConcurrent: ${CONNECTIONS} connections for ${LOAD_SECONDS} s`);
-    const loadLatencies: number[] = [];
-    const failures = new Map<number, number>();
-    const until = performance.now() + LOAD_SECONDS * 1000;
-    const loadStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < until) {
-          const started = performance.now();
-          const res = await open();
-          await res.arrayBuffer();
-          if (res.status === 201) loadLatencies.push(performance.now() - started);
-          else failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - loadStarted) / 1000;
-    const load = summarize(loadLatencies);
-    say(`  ${(load.n / elapsed).toFixed(0)} opens/s (${load.n} in ${elapsed.toFixed(1)} s)`);
-    say(`  p50 ${ms(load.p50)}  p90 ${ms(load.p90)}  p99 ${ms(load.p99)}  max ${ms(load.max)}`);
-    if (failures.size) say(`  failures by status: ${JSON.stringify(Object.fromEntries(failures))}`);
-
-    const expected = 20 + SEQUENTIAL + load.n;
-    const catchUpStarted = performance.now();
-    for (;;) {
-      const usage = (await (
-        await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })
-      ).json()) as {
-        total_usage: number;
-      };
-      if (usage.total_usage >= expected) break;
-      if (performance.now() - catchUpStarted > 120_000)
-        throw new Error(`usage stuck at ${usage.total_usage}/${expected}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    say(`  metering caught up ${((performance.now() - catchUpStarted) / 1000).toFixed(1)} s after the load ended`);
-
-    say('\nMemory after the load (RSS / peak RSS):');
-    for (const p of system.processes) {
-      const m = memoryOf(p.child.pid!);
-      say(`  ${p.spec.name.padEnd(9)} ${m.rssMiB.toFixed(0)} MiB / ${m.peakMiB.toFixed(0)} MiB`);
-    }
+    await measureSystem(t, system, reference);
   } finally {
     await system.stop();
     await removeIsolatedResources(t.env);
+  }
+}
+
+async function measureReference(t: IsolatedEnvironment): Promise<LoadResult> {
+  const apiKey = randomBytes(24).toString('base64url');
+  const child = spawn(process.execPath, [join(__dirname, 'reference-open-server.js')], {
+    // The instance's own servers and names, defaults resolved as the services resolve them.
+    env: { ...t.env, ...serverSettings(t.env), PORT: String(t.ports.spare), REFERENCE_API_KEY: apiKey },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => line === 'reference ready' && resolve());
+      child.once('exit', (code) => reject(new Error(`the reference server exited with code ${code}`)));
+    });
+    const result = await driveOpens(t.ports.spare, jsonOpen(apiKey), LOAD);
+    say('\nReference (hand-written minimum, one process, no framework):');
+    report(result);
+    return result;
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+function serverSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL, REDIS_URL, AMQP_URL, NAMESPACE, DATA_DIR } = parseConfig(env);
+  return { DATABASE_URL, REDIS_URL, AMQP_URL, NAMESPACE, DATA_DIR };
+}
+
+async function measureSystem(t: IsolatedEnvironment, system: LocalSystem, reference: LoadResult | null) {
+  const base = `http://127.0.0.1:${t.ports.gateway}`;
+  const tenant = (await post(`${base}/v1/admin/tenants`, t.adminToken, {
+    name: 'bench',
+    usage_limit: 100_000_000,
+  })) as { api_key: string };
+  const key = tenant.api_key;
+  const next = jsonOpen(key);
+
+  say(`\nSequential: ${SEQUENTIAL} opens, one at a time`);
+  const latencies: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const { path, headers, body } = next();
+    const started = performance.now();
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': randomBytes(16).toString('hex') },
+      body,
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`open answered ${res.status}`);
+    latencies.push(performance.now() - started);
+  }
+  const seq = summarize(latencies);
+  say(`  p50 ${ms(seq.p50)}  p90 ${ms(seq.p90)}  p99 ${ms(seq.p99)}  max ${ms(seq.max)}`);
+  printMemory(system, 'after the sequential opens');
+
+  const result = await driveOpens(t.ports.gateway, next, LOAD);
+  say('\ndocsession (gateway, session, metering, worker):');
+  report(result);
+  if (reference) say(`  ratio to the reference: ${(result.opensPerSecond / reference.opensPerSecond).toFixed(2)} ×`);
+
+  const catchUpStarted = performance.now();
+  for (;;) {
+    const res = await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${key}` } });
+    const usage = (await res.json()) as { total_usage: number };
+    // Everything answered 201 is billed; the driver's warm-up and cut-off answers count too.
+    if (usage.total_usage >= SEQUENTIAL + result.opens) break;
+    if (performance.now() - catchUpStarted > 120_000) throw new Error(`usage stuck at ${usage.total_usage}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(`  metering caught up ${((performance.now() - catchUpStarted) / 1000).toFixed(1)} s after the load ended`);
+  printMemory(system, 'after the load');
+}
+
+function report(r: LoadResult): void {
+  say(`  ${r.opensPerSecond.toFixed(0)} opens/s (${r.opens} answered 201 in the measured window)`);
+  say(`  p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}`);
+  if (r.failures.size)
+    say(`  other answers by status (0 = network error): ${JSON.stringify(Object.fromEntries(r.failures))}`);
+}
+
+function printMemory(system: LocalSystem, when: string): void {
+  say(`\nMemory ${when} (RSS / peak RSS):`);
+  for (const p of system.processes) {
+    const m = memoryOf(p.child.pid!);
+    say(`  ${p.spec.name.padEnd(9)} ${m.rssMiB.toFixed(0)} MiB / ${m.peakMiB.toFixed(0)} MiB`);
   }
 }
 
