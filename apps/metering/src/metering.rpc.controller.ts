@@ -2,15 +2,14 @@ import {
   DomainError,
   ErrorCode,
   MeteringRpc,
-  quotaRequestSchema,
-  setPlanSchema,
-  tenantRefSchema,
-  updatePlanSchema,
+  type QuotaRequest,
+  type SetPlanRequest,
+  type TenantRef,
+  type UpdatePlanRequest,
 } from '@docsession/contracts';
 import { parsePeriodLabel, PlanBook, UsageAlerts, UsageLedger } from '@docsession/metering';
-import { DomainRpcExceptionFilter } from '@docsession/platform';
+import { DomainRpcExceptionFilter, RpcHandler } from '@docsession/platform';
 import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 
 @Controller()
 @UseFilters(DomainRpcExceptionFilter)
@@ -21,33 +20,32 @@ export class MeteringRpcController {
     private readonly alerts: UsageAlerts,
   ) {}
 
-  @MessagePattern(MeteringRpc.GetUsage)
-  usage(@Payload() data: unknown) {
-    return this.ledger.usage(tenantRefSchema.parse(data).tenantId);
+  @RpcHandler(MeteringRpc.GetUsage)
+  usage({ tenantId }: TenantRef) {
+    return this.ledger.usage(tenantId);
   }
 
-  @MessagePattern(MeteringRpc.SetPlan)
-  async setPlan(@Payload() data: unknown) {
-    await this.ledger.setPlan(setPlanSchema.parse(data));
-    return { ok: true };
+  @RpcHandler(MeteringRpc.SetPlan)
+  async setPlan(request: SetPlanRequest) {
+    await this.ledger.setPlan(request);
+    return { ok: true } as const;
   }
 
-  @MessagePattern(MeteringRpc.UpdatePlan)
-  updatePlan(@Payload() data: unknown) {
-    return this.plans.update(updatePlanSchema.parse(data));
+  @RpcHandler(MeteringRpc.UpdatePlan)
+  updatePlan(request: UpdatePlanRequest) {
+    return this.plans.update(request);
   }
 
   /** The plan and the period's total, for a gateway to seed its reservation counter. */
-  @MessagePattern(MeteringRpc.GetQuota)
-  quota(@Payload() data: unknown) {
-    const request = quotaRequestSchema.parse(data);
+  @RpcHandler(MeteringRpc.GetQuota)
+  quota(request: QuotaRequest) {
     const period = parsePeriodLabel(request.period);
     if (!period) throw new DomainError(ErrorCode.InvalidRequest, `No such period ${request.period}.`);
     return this.plans.quotaSeed(request.tenantId, period);
   }
 
-  @MessagePattern(MeteringRpc.ListAlerts)
-  alertsOf(@Payload() data: unknown) {
-    return this.alerts.list(tenantRefSchema.parse(data).tenantId);
+  @RpcHandler(MeteringRpc.ListAlerts)
+  alertsOf({ tenantId }: TenantRef) {
+    return this.alerts.list(tenantId);
   }
 }

@@ -1,8 +1,7 @@
-import { documentRefSchema, SessionRpc } from '@docsession/contracts';
-import { DomainRpcExceptionFilter } from '@docsession/platform';
+import { SessionRpc, type DocumentRef } from '@docsession/contracts';
+import { DomainRpcExceptionFilter, RpcHandler } from '@docsession/platform';
 import { AuditTrail } from '@docsession/sessions';
 import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 
 /** The gateway's reads of a document's audit trail. */
 @Controller()
@@ -10,9 +9,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 export class AuditRpcController {
   constructor(private readonly trail: AuditTrail) {}
 
-  @MessagePattern(SessionRpc.ListDocumentEvents)
-  listDocumentEvents(@Payload() data: unknown) {
-    const { tenantId, documentId } = documentRefSchema.parse(data);
+  @RpcHandler(SessionRpc.ListDocumentEvents)
+  listDocumentEvents({ tenantId, documentId }: DocumentRef) {
     return this.trail.list(tenantId, documentId);
   }
 }

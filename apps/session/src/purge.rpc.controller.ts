@@ -1,8 +1,7 @@
-import { listPurgeRunsSchema, SessionRpc, startPurgeSchema } from '@docsession/contracts';
-import { DomainRpcExceptionFilter } from '@docsession/platform';
+import { SessionRpc, type ListPurgeRunsRequest } from '@docsession/contracts';
+import { DomainRpcExceptionFilter, RpcHandler } from '@docsession/platform';
 import { PurgeQueue, PurgeRuns } from '@docsession/sessions';
 import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 
 /** The operator's purge commands: run one now, and the record of runs. The worker runs them. */
@@ -19,17 +18,16 @@ export class PurgeRpcController {
    * leaves no row that would never start; a row that could not be written is written by
    * the worker when the run starts.
    */
-  @MessagePattern(SessionRpc.StartPurge)
-  async startPurge(@Payload() data: unknown) {
-    startPurgeSchema.parse(data ?? {});
+  @RpcHandler(SessionRpc.StartPurge)
+  async startPurge() {
     const runId = randomUUID();
     await this.queue.enqueueManual(runId);
     await this.runs.queued(runId);
     return { runId };
   }
 
-  @MessagePattern(SessionRpc.ListPurgeRuns)
-  listPurgeRuns(@Payload() data: unknown) {
-    return this.runs.list(listPurgeRunsSchema.parse(data).limit);
+  @RpcHandler(SessionRpc.ListPurgeRuns)
+  listPurgeRuns({ limit }: ListPurgeRunsRequest) {
+    return this.runs.list(limit);
   }
 }

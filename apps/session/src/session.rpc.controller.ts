@@ -1,15 +1,14 @@
 import {
-  closeSessionSchema,
-  documentRefSchema,
-  pageSaveSchema,
   SessionRpc,
-  sessionRefSchema,
-  tokenRefSchema,
+  type CloseSessionRequest,
+  type DocumentRef,
+  type PageSaveRequest,
+  type SessionRef,
+  type TokenRef,
 } from '@docsession/contracts';
-import { DomainRpcExceptionFilter } from '@docsession/platform';
+import { DomainRpcExceptionFilter, RpcHandler } from '@docsession/platform';
 import { DocumentSaves, SessionPresence, SessionService } from '@docsession/sessions';
 import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 
 /** The gateway's questions and commands about sessions and documents. */
 @Controller()
@@ -21,66 +20,60 @@ export class SessionRpcController {
     private readonly saves: DocumentSaves,
   ) {}
 
-  @MessagePattern(SessionRpc.GetSession)
-  getSession(@Payload() data: unknown) {
-    const { tenantId, sessionId } = sessionRefSchema.parse(data);
+  @RpcHandler(SessionRpc.GetSession)
+  getSession({ tenantId, sessionId }: SessionRef) {
     return this.sessions.getSession(tenantId, sessionId);
   }
 
-  @MessagePattern(SessionRpc.CloseSession)
-  closeSession(@Payload() data: unknown) {
-    const { tenantId, sessionId, reason } = closeSessionSchema.parse(data);
+  @RpcHandler(SessionRpc.CloseSession)
+  closeSession({ tenantId, sessionId, reason }: CloseSessionRequest) {
     return this.sessions.closeSession(tenantId, sessionId, reason);
   }
 
-  @MessagePattern(SessionRpc.GetDocument)
-  getDocument(@Payload() data: unknown) {
-    const { tenantId, documentId } = documentRefSchema.parse(data);
+  @RpcHandler(SessionRpc.GetDocument)
+  getDocument({ tenantId, documentId }: DocumentRef) {
     return this.sessions.getDocument(tenantId, documentId);
   }
 
-  @MessagePattern(SessionRpc.ListDocumentSessions)
-  listDocumentSessions(@Payload() data: unknown) {
-    const { tenantId, documentId } = documentRefSchema.parse(data);
+  @RpcHandler(SessionRpc.ListDocumentSessions)
+  listDocumentSessions({ tenantId, documentId }: DocumentRef) {
     return this.sessions.listDocumentSessions(tenantId, documentId);
   }
 
-  @MessagePattern(SessionRpc.DeleteDocument)
-  deleteDocument(@Payload() data: unknown) {
-    const { tenantId, documentId } = documentRefSchema.parse(data);
+  @RpcHandler(SessionRpc.DeleteDocument)
+  deleteDocument({ tenantId, documentId }: DocumentRef) {
     return this.sessions.deleteDocument(tenantId, documentId);
   }
 
-  @MessagePattern(SessionRpc.GetDocumentContent)
-  documentContent(@Payload() data: unknown) {
-    const { tenantId, documentId } = documentRefSchema.parse(data);
+  @RpcHandler(SessionRpc.GetDocumentContent)
+  documentContent({ tenantId, documentId }: DocumentRef) {
     return this.sessions.contentLocation(tenantId, documentId);
   }
 
-  @MessagePattern(SessionRpc.OpenPage)
-  openPage(@Payload() data: unknown) {
-    return this.presence.pageLoaded(tokenRefSchema.parse(data).tokenHash);
+  @RpcHandler(SessionRpc.OpenPage)
+  openPage({ tokenHash }: TokenRef) {
+    return this.presence.pageLoaded(tokenHash);
   }
 
-  @MessagePattern(SessionRpc.PageHeartbeat)
-  async pageHeartbeat(@Payload() data: unknown) {
-    await this.presence.heartbeat(tokenRefSchema.parse(data).tokenHash);
-    return { ok: true };
+  @RpcHandler(SessionRpc.PageHeartbeat)
+  async pageHeartbeat({ tokenHash }: TokenRef) {
+    await this.presence.heartbeat(tokenHash);
+    return { ok: true } as const;
   }
 
-  @MessagePattern(SessionRpc.PageClose)
-  async pageClose(@Payload() data: unknown) {
-    await this.presence.requestClose(tokenRefSchema.parse(data).tokenHash);
-    return { ok: true };
+  @RpcHandler(SessionRpc.PageClose)
+  async pageClose({ tokenHash }: TokenRef) {
+    await this.presence.requestClose(tokenHash);
+    return { ok: true } as const;
   }
 
-  @MessagePattern(SessionRpc.SavePageContent)
-  savePageContent(@Payload() data: unknown) {
-    return this.saves.save(pageSaveSchema.parse(data));
+  @RpcHandler(SessionRpc.SavePageContent)
+  savePageContent(request: PageSaveRequest) {
+    return this.saves.save(request);
   }
 
-  @MessagePattern(SessionRpc.GetPageContent)
-  pageContent(@Payload() data: unknown) {
-    return this.sessions.pageContent(tokenRefSchema.parse(data).tokenHash);
+  @RpcHandler(SessionRpc.GetPageContent)
+  pageContent({ tokenHash }: TokenRef) {
+    return this.sessions.pageContent(tokenHash);
   }
 }

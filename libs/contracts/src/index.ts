@@ -7,3 +7,4 @@ export * from './errors';
 export * from './events';
 export * from './jobs';
 export * from './rpc';
+export * from './rpc-map';

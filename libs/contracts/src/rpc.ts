@@ -2,34 +2,9 @@ import { z } from 'zod';
 import { closeReasonSchema, type CloseReason, type SessionMode, type SessionUser } from './events';
 
 /**
- * Request/reply messages from the gateway to the services that own the state. Each
- * service listens on its own RPC queue, apart from its event queue, so that a backlog
- * of events never delays a read.
+ * The messages of the request/reply calls from the gateway to the services that own the
+ * state; rpc-map.ts says which pattern takes which request and answers with which reply.
  */
-export const SessionRpc = {
-  GetSession: 'session.get',
-  CloseSession: 'session.close',
-  ListDocumentSessions: 'document.sessions',
-  GetDocument: 'document.get',
-  DeleteDocument: 'document.delete',
-  GetDocumentContent: 'document.content',
-  OpenPage: 'page.open',
-  GetPageContent: 'page.content',
-  PageHeartbeat: 'page.heartbeat',
-  PageClose: 'page.close',
-  SavePageContent: 'page.save',
-  ListDocumentEvents: 'document.events',
-  StartPurge: 'purge.start',
-  ListPurgeRuns: 'purge.runs',
-} as const;
-
-export const MeteringRpc = {
-  GetUsage: 'usage.get',
-  SetPlan: 'plan.set',
-  UpdatePlan: 'plan.update',
-  GetQuota: 'quota.get',
-  ListAlerts: 'alerts.list',
-} as const;
 
 const uuid = z.uuid();
 
@@ -55,6 +30,11 @@ export const pageSaveSchema = tokenRefSchema.extend({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type PageSaveRequest = z.infer<typeof pageSaveSchema>;
+
+/** The answer of commands that have nothing to report but that they were done. */
+export interface Acknowledged {
+  ok: true;
+}
 
 export interface PageSaveResult {
   version: number;
@@ -155,7 +135,12 @@ export interface AuditEventRecord {
 }
 
 /** `purge.start` takes no arguments; `purge.runs` how many of the newest runs to list. */
-export const startPurgeSchema = z.object({}).strict();
+export const startPurgeSchema = z.object({}).strict().optional();
+
+/** What `purge.start` answers: the run's id, to find it among `purge.runs`. */
+export interface PurgeStarted {
+  runId: string;
+}
 export const listPurgeRunsSchema = z.object({ limit: z.number().int().min(1).max(500) }).strict();
 export type ListPurgeRunsRequest = z.infer<typeof listPurgeRunsSchema>;
 

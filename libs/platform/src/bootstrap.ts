@@ -1,7 +1,8 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { assertBusTopology, eventConsumerOptions, rpcServerOptions } from './bus';
+import { assertBusTopology, eventConsumerOptions } from './bus';
+import { rpcServerOptions } from './rpc';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logging';
 import type { ServiceName } from './names';

@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { ClientRMQ, RmqContext, Transport, type RmqOptions } from '@nestjs/microservices';
+import { RmqContext, Transport, type RmqOptions } from '@nestjs/microservices';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
 import * as amqp from 'amqplib';
-import { lastValueFrom, timeout as rxTimeout, TimeoutError } from 'rxjs';
 import type { z } from 'zod';
 import type { AppConfig } from './config';
 import { busNames, type ServiceName } from './names';
 
-type BusConfig = Pick<AppConfig, 'AMQP_URL' | 'NAMESPACE' | 'EVENT_PREFETCH' | 'RPC_TIMEOUT_MS' | 'PUBLISH_TIMEOUT_MS'>;
+export type BusConfig = Pick<
+  AppConfig,
+  'AMQP_URL' | 'NAMESPACE' | 'EVENT_PREFETCH' | 'RPC_TIMEOUT_MS' | 'PUBLISH_TIMEOUT_MS'
+>;
 
 /**
  * Declares what every service relies on before it consumes or publishes: the durable
@@ -49,24 +51,6 @@ export function eventConsumerOptions(config: BusConfig, service: ServiceName): R
       noAck: false,
       prefetchCount: config.EVENT_PREFETCH,
       persistent: true,
-    },
-  };
-}
-
-function rpcQueueOptions(config: BusConfig) {
-  // A request nobody answered within the caller's timeout is worthless: let it expire.
-  return { durable: false, arguments: { 'x-message-ttl': config.RPC_TIMEOUT_MS } };
-}
-
-/** The service's request/reply queue; requests are answered, never redelivered. */
-export function rpcServerOptions(config: BusConfig, service: ServiceName): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: {
-      urls: [config.AMQP_URL],
-      queue: busNames(config).rpcQueue(service),
-      queueOptions: rpcQueueOptions(config),
-      noAck: true,
     },
   };
 }
@@ -126,41 +110,6 @@ export class EventPublisher {
   async close(): Promise<void> {
     await this.channel.close();
     await this.connection.close();
-  }
-}
-
-/** Request/reply to one service's RPC queue; errors come back as DomainErrors. */
-export class RpcClient {
-  private readonly client: ClientRMQ;
-
-  constructor(
-    private readonly config: BusConfig,
-    service: ServiceName,
-  ) {
-    this.client = new ClientRMQ({
-      urls: [config.AMQP_URL],
-      queue: busNames(config).rpcQueue(service),
-      queueOptions: rpcQueueOptions(config),
-      persistent: false,
-    });
-  }
-
-  async connect(): Promise<void> {
-    await this.client.connect();
-  }
-
-  async call<T>(pattern: string, data: object): Promise<T> {
-    try {
-      return await lastValueFrom(this.client.send<T>(pattern, data).pipe(rxTimeout(this.config.RPC_TIMEOUT_MS)));
-    } catch (err) {
-      if (DomainError.isBody(err)) throw new DomainError(err.code, err.message, err.details);
-      const reason = err instanceof TimeoutError ? 'did not answer in time' : 'failed';
-      throw new DomainError(ErrorCode.Unavailable, `A backing service ${reason}.`);
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
   }
 }
 

@@ -15,5 +15,6 @@ export * from './platform.module';
 export * from './probes.controller';
 export * from './queue-errors';
 export * from './redis';
+export * from './rpc';
 export * from './rpc-exception.filter';
 export * from './secrets';

@@ -1,11 +1,11 @@
 import { DomainError, ErrorCode, MeteringRpc } from '@docsession/contracts';
-import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { KeyRevocations, TenancyService } from '@docsession/tenancy';
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AdminGuard } from '../auth/admin.guard';
-import { METERING_RPC } from '../backends';
+import { METERING_RPC, type MeteringRpcClient } from '../backends';
 import { SECRET_KEY } from '../secrets.providers';
 import { IdPipe } from '../http/id.pipe';
 
@@ -26,7 +26,7 @@ export class AdminController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SECRET_KEY) private readonly secretKey: string,
-    @Inject(METERING_RPC) private readonly metering: RpcClient,
+    @Inject(METERING_RPC) private readonly metering: MeteringRpcClient,
     private readonly tenancy: TenancyService,
     private readonly revocations: KeyRevocations,
   ) {}

@@ -1,10 +1,9 @@
-import { DomainError, ErrorCode, MeteringRpc, type PlanRecord } from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { DomainError, ErrorCode, MeteringRpc } from '@docsession/contracts';
 import { TenancyService } from '@docsession/tenancy';
 import { Body, Controller, Inject, Logger, Param, Patch, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { AdminGuard } from '../auth/admin.guard';
-import { METERING_RPC } from '../backends';
+import { METERING_RPC, type MeteringRpcClient } from '../backends';
 import { IdPipe } from '../http/id.pipe';
 import { QuotaGate } from '../quota/quota-gate';
 
@@ -27,7 +26,7 @@ export class PlansController {
   private readonly logger = new Logger(PlansController.name);
 
   constructor(
-    @Inject(METERING_RPC) private readonly metering: RpcClient,
+    @Inject(METERING_RPC) private readonly metering: MeteringRpcClient,
     private readonly tenancy: TenancyService,
     private readonly quota: QuotaGate,
   ) {}
@@ -41,7 +40,7 @@ export class PlansController {
   async change(@Param('tenantId', IdPipe) tenantId: string, @Body() body: unknown) {
     const change = planChangeSchema.parse(body ?? {});
     if (!(await this.tenancy.findTenant(tenantId))) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
-    const plan = await this.metering.call<PlanRecord>(MeteringRpc.UpdatePlan, {
+    const plan = await this.metering.call(MeteringRpc.UpdatePlan, {
       tenantId,
       name: change.name,
       usageLimit: change.usage_limit,

@@ -1,8 +1,7 @@
-import { SessionRpc, type PurgeRunRecord } from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { SessionRpc } from '@docsession/contracts';
 import { Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '../auth/admin.guard';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 
 /** How many runs `GET /v1/admin/purge-runs` lists, newest first. */
 const LISTED_RUNS = 50;
@@ -11,19 +10,19 @@ const LISTED_RUNS = 50;
 @Controller('v1/admin')
 @UseGuards(AdminGuard)
 export class PurgeController {
-  constructor(@Inject(SESSION_RPC) private readonly sessions: RpcClient) {}
+  constructor(@Inject(SESSION_RPC) private readonly sessions: SessionRpcClient) {}
 
   /** Accepted, not done: a worker runs it (after the run in progress, if any). */
   @Post('purge')
   @HttpCode(202)
   async start() {
-    const { runId } = await this.sessions.call<{ runId: string }>(SessionRpc.StartPurge, {});
+    const { runId } = await this.sessions.call(SessionRpc.StartPurge, {});
     return { run_id: runId };
   }
 
   @Get('purge-runs')
   async runs() {
-    const runs = await this.sessions.call<PurgeRunRecord[]>(SessionRpc.ListPurgeRuns, { limit: LISTED_RUNS });
+    const runs = await this.sessions.call(SessionRpc.ListPurgeRuns, { limit: LISTED_RUNS });
     return {
       runs: runs.map((r) => ({
         run_id: r.runId,

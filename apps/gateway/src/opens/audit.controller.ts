@@ -1,20 +1,19 @@
-import { SessionRpc, type AuditEventRecord } from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { SessionRpc } from '@docsession/contracts';
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { IdPipe } from '../http/id.pipe';
 
 /** A document's audit trail, oldest first; it outlives the content. */
 @Controller('v1/documents')
 @UseGuards(ApiKeyGuard)
 export class AuditController {
-  constructor(@Inject(SESSION_RPC) private readonly sessions: RpcClient) {}
+  constructor(@Inject(SESSION_RPC) private readonly sessions: SessionRpcClient) {}
 
   @Get(':documentId/events')
   async events(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const events = await this.sessions.call<AuditEventRecord[]>(SessionRpc.ListDocumentEvents, {
+    const events = await this.sessions.call(SessionRpc.ListDocumentEvents, {
       tenantId,
       documentId,
     });

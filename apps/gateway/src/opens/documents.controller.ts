@@ -1,17 +1,10 @@
-import {
-  SessionRpc,
-  type ContentLocation,
-  type DocumentDeleteResult,
-  type DocumentRecord,
-  type SessionRecord,
-} from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { SessionRpc } from '@docsession/contracts';
 import type { BlobStore } from '@docsession/storage';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { IdPipe } from '../http/id.pipe';
@@ -27,7 +20,7 @@ export class DocumentsController {
     private readonly opener: SessionOpener,
     private readonly admission: OpenAdmission,
     private readonly presenter: SessionPresenter,
-    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -66,7 +59,7 @@ export class DocumentsController {
 
   @Get(':documentId')
   async get(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const d = await this.sessions.call<DocumentRecord>(SessionRpc.GetDocument, { tenantId, documentId });
+    const d = await this.sessions.call(SessionRpc.GetDocument, { tenantId, documentId });
     return {
       document_id: d.documentId,
       external_id: d.externalId,
@@ -92,19 +85,19 @@ export class DocumentsController {
 
   @Get(':documentId/sessions')
   async sessionsOf(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const list = await this.sessions.call<SessionRecord[]>(SessionRpc.ListDocumentSessions, { tenantId, documentId });
+    const list = await this.sessions.call(SessionRpc.ListDocumentSessions, { tenantId, documentId });
     return { sessions: list.map((s) => this.presenter.present(s)) };
   }
 
   @Delete(':documentId')
   async remove(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const result = await this.sessions.call<DocumentDeleteResult>(SessionRpc.DeleteDocument, { tenantId, documentId });
+    const result = await this.sessions.call(SessionRpc.DeleteDocument, { tenantId, documentId });
     return { document_id: result.documentId, status: result.status, deleted: true };
   }
 
   @Get(':documentId/content')
   async content(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
-    const location = await this.sessions.call<ContentLocation>(SessionRpc.GetDocumentContent, {
+    const location = await this.sessions.call(SessionRpc.GetDocumentContent, {
       tenantId,
       documentId,
     });

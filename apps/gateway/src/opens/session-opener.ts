@@ -1,18 +1,11 @@
-import {
-  DomainError,
-  ErrorCode,
-  EventName,
-  SessionRpc,
-  type DocumentRecord,
-  type SessionCreated,
-} from '@docsession/contracts';
+import { DomainError, ErrorCode, EventName, SessionRpc, type SessionCreated } from '@docsession/contracts';
 import { PendingOpens } from '@docsession/pending-opens';
-import { APP_CONFIG, EventPublisher, RpcClient, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, EventPublisher, type AppConfig } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { DocumentIntake } from './document-intake';
 import { assertTtlWithin, sessionOptionsSchema, type SessionOptions } from './open-options';
@@ -34,7 +27,7 @@ export class SessionOpener {
     private readonly presenter: SessionPresenter,
     private readonly tokens: SessionTokens,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
   ) {}
 
   /** `POST /v1/documents`: stores the content and opens its first session. */
@@ -58,7 +51,7 @@ export class SessionOpener {
   async joinDocument(tenantId: string, documentId: string, body: unknown): Promise<SessionView> {
     const options = sessionOptionsSchema.parse(body ?? {});
     assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
-    const doc = await this.sessions.call<DocumentRecord>(SessionRpc.GetDocument, { tenantId, documentId });
+    const doc = await this.sessions.call(SessionRpc.GetDocument, { tenantId, documentId });
     if (doc.status !== 'live') {
       throw new DomainError(ErrorCode.Gone, 'The document content was removed when its last session ended.');
     }

@@ -1,9 +1,9 @@
-import { DomainError, ErrorCode, SessionRpc, type PageSaveResult, type PageView } from '@docsession/contracts';
-import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
+import { DomainError, ErrorCode, SessionRpc } from '@docsession/contracts';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { SessionTokens } from '../opens/session-tokens';
 
@@ -22,7 +22,7 @@ export interface SaveReply {
 export class PageSaves {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -30,14 +30,14 @@ export class PageSaves {
     if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
     const tokenHash = SessionTokens.hashOf(token);
     // Refuse early what can never be saved (the session service checks again under the lock).
-    const view = await this.sessions.call<PageView>(SessionRpc.GetPageContent, { tokenHash });
+    const view = await this.sessions.call(SessionRpc.GetPageContent, { tokenHash });
     if (view.session.mode !== 'edit') {
       throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
     }
     const stagedKey = `save-${randomUUID()}`;
     const staged = await this.blobs.write(stagedKey, body, this.config.MAX_UPLOAD_BYTES);
     try {
-      const saved = await this.sessions.call<PageSaveResult>(SessionRpc.SavePageContent, {
+      const saved = await this.sessions.call(SessionRpc.SavePageContent, {
         tokenHash,
         stagedKey,
         sizeBytes: staged.sizeBytes,

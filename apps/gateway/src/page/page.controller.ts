@@ -1,10 +1,10 @@
-import { DomainError, ErrorCode, SessionRpc, type PageView } from '@docsession/contracts';
-import { APP_CONFIG, RpcClient, type AppConfig } from '@docsession/platform';
+import { DomainError, ErrorCode, SessionRpc, type TokenRef } from '@docsession/contracts';
+import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { SessionTokens } from '../opens/session-tokens';
@@ -22,7 +22,7 @@ import { contentHeaders, newNonce, pageHeaders } from './page-security';
 export class PageController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -31,7 +31,7 @@ export class PageController {
     const nonce = newNonce();
     const headers = pageHeaders(nonce, this.config.FRAME_ANCESTORS);
     try {
-      const view = await this.call<PageView>(SessionRpc.OpenPage, token);
+      const view = await this.sessions.call(SessionRpc.OpenPage, this.tokenRef(token));
       const html = documentPage(view, { token, nonce, heartbeatSeconds: this.config.HEARTBEAT_SECONDS });
       reply.status(200).headers(headers).send(html);
     } catch (err) {
@@ -49,7 +49,7 @@ export class PageController {
     @Query('inline') inline: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { document } = await this.call<PageView>(SessionRpc.GetPageContent, token);
+    const { document } = await this.sessions.call(SessionRpc.GetPageContent, this.tokenRef(token));
     reply
       .headers(contentHeaders(document.contentType, this.config.FRAME_ANCESTORS))
       .header('x-document-version', String(document.version));
@@ -60,18 +60,18 @@ export class PageController {
   @Post(':token/heartbeat')
   @HttpCode(204)
   async heartbeat(@Param('token') token: string): Promise<void> {
-    await this.call(SessionRpc.PageHeartbeat, token);
+    await this.sessions.call(SessionRpc.PageHeartbeat, this.tokenRef(token));
   }
 
   /** The close beacon: the session closes after CLOSE_GRACE_SECONDS unless the page comes back. */
   @Post(':token/close')
   @HttpCode(202)
   async close(@Param('token') token: string): Promise<void> {
-    await this.call(SessionRpc.PageClose, token);
+    await this.sessions.call(SessionRpc.PageClose, this.tokenRef(token));
   }
 
-  private async call<T>(pattern: string, token: string): Promise<T> {
+  private tokenRef(token: string): TokenRef {
     if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
-    return this.sessions.call<T>(pattern, { tokenHash: SessionTokens.hashOf(token) });
+    return { tokenHash: SessionTokens.hashOf(token) };
   }
 }

@@ -7,9 +7,8 @@ import {
   type Period,
   type ReserveOutcome,
 } from '@docsession/metering';
-import { RpcClient } from '@docsession/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { METERING_RPC } from '../backends';
+import { METERING_RPC, type MeteringRpcClient } from '../backends';
 
 /** One admitted open; given back if the open fails before it is published. */
 export interface QuotaReservation {
@@ -34,7 +33,7 @@ export class QuotaGate {
 
   constructor(
     private readonly reservations: QuotaReservations,
-    @Inject(METERING_RPC) private readonly metering: RpcClient,
+    @Inject(METERING_RPC) private readonly metering: MeteringRpcClient,
   ) {}
 
   /** Throws 429 usage_exceeded past the hard limit, 503 when the count cannot be kept. */
@@ -107,7 +106,7 @@ export class QuotaGate {
   }
 
   private quotaSeed(tenantId: string, period: Period): Promise<QuotaSeed> {
-    return this.metering.call<QuotaSeed>(MeteringRpc.GetQuota, { tenantId, period: periodLabel(period) });
+    return this.metering.call(MeteringRpc.GetQuota, { tenantId, period: periodLabel(period) });
   }
 
   private async redis<T>(run: () => Promise<T>): Promise<T> {

@@ -1,9 +1,8 @@
-import { SessionRpc, type SessionEndResult, type SessionRecord } from '@docsession/contracts';
-import { RpcClient } from '@docsession/platform';
+import { SessionRpc } from '@docsession/contracts';
 import { Controller, Delete, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
-import { SESSION_RPC } from '../backends';
+import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { IdPipe } from '../http/id.pipe';
 import { SessionPresenter } from '../opens/session-presenter';
 
@@ -12,19 +11,19 @@ import { SessionPresenter } from '../opens/session-presenter';
 export class SessionsController {
   constructor(
     private readonly presenter: SessionPresenter,
-    @Inject(SESSION_RPC) private readonly sessions: RpcClient,
+    @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
   ) {}
 
   @Get(':sessionId')
   async get(@TenantId() tenantId: string, @Param('sessionId', IdPipe) sessionId: string) {
-    const session = await this.sessions.call<SessionRecord>(SessionRpc.GetSession, { tenantId, sessionId });
+    const session = await this.sessions.call(SessionRpc.GetSession, { tenantId, sessionId });
     return this.presenter.present(session);
   }
 
   /** Idempotent: a session that already ended answers with its final status. */
   @Delete(':sessionId')
   async close(@TenantId() tenantId: string, @Param('sessionId', IdPipe) sessionId: string) {
-    const result = await this.sessions.call<SessionEndResult>(SessionRpc.CloseSession, {
+    const result = await this.sessions.call(SessionRpc.CloseSession, {
       tenantId,
       sessionId,
       reason: 'deleted_by_api',
