@@ -7,3 +7,4 @@ export * from './cleanup';
 export * from './eventually';
 export * from './isolated-environment';
 export * from './local-system';
+export * from './s3-server';

@@ -34,6 +34,28 @@ describe('parseConfig', () => {
   it('refuses a default TTL above the maximum', () => {
     expect(() => parseConfig({ SESSION_TTL_SECONDS: '100', SESSION_TTL_MAX_SECONDS: '50' })).toThrow(ConfigError);
   });
+
+  it('needs a bucket, and both keys or neither, for the S3 blob store', () => {
+    expect(parseConfig({}).BLOB_STORE).toBe('local');
+    expect(() => parseConfig({ BLOB_STORE: 's3' })).toThrow(/S3_BUCKET: required/);
+    expect(() => parseConfig({ BLOB_STORE: 's3', S3_BUCKET: 'docs', S3_ACCESS_KEY_ID: 'k' })).toThrow(
+      /set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/,
+    );
+    expect(() => parseConfig({ BLOB_STORE: 's3', S3_BUCKET: 'docs', MAX_UPLOAD_BYTES: String(6 * 1024 ** 3) })).toThrow(
+      /MAX_UPLOAD_BYTES: at most/,
+    );
+    const config = parseConfig({
+      BLOB_STORE: 's3',
+      S3_BUCKET: 'docs',
+      S3_PREFIX: 'tenant-a/blobs/',
+      S3_FORCE_PATH_STYLE: '1',
+    });
+    expect(config).toMatchObject({ S3_BUCKET: 'docs', S3_PREFIX: 'tenant-a/blobs/', S3_FORCE_PATH_STYLE: true });
+  });
+
+  it.each(['/', 'docs', '../', 'a//', './'])('refuses the S3 prefix %j', (prefix) => {
+    expect(() => parseConfig({ S3_PREFIX: prefix })).toThrow(/S3_PREFIX/);
+  });
 });
 
 describe('the README', () => {

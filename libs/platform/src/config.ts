@@ -34,6 +34,27 @@ export const configSchema = z.object({
     .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, _ and -, starting with a letter')
     .default('docsession'),
   DATA_DIR: z.string().default('.data'),
+  /** Where documents' bytes live: `local` (files under DATA_DIR) or `s3` (an S3-compatible bucket, S3_*). */
+  BLOB_STORE: z.enum(['local', 's3']).default('local'),
+  /** The S3 API's address (MinIO, Ceph, …); unset: AWS's endpoint for S3_REGION. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .optional(),
+  /** Prepended to every object key, e.g. `docsession/`. Everything under it belongs to this installation: the purge removes what is not a live document's. */
+  S3_PREFIX: z
+    .string()
+    .regex(/^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*$/, 'empty, or path segments each ending in /')
+    .default(''),
+  /** Static credentials; unset (both), the AWS SDK's default chain (environment, instance or task role). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** `bucket` in the path instead of the host name: what MinIO and most self-hosted stores need. */
+  S3_FORCE_PATH_STYLE: flag(false),
+  /** Connect timeout, and how long one request to S3 may go without any byte moving, before it fails (and is retried). */
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Key from which session tokens and webhook secrets are derived; see secrets.ts. */
   SECRET_KEY: z.string().min(32).optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
@@ -133,7 +154,23 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     // Otherwise every open page would be closed as idle between two of its heartbeats.
     throw new ConfigError('Invalid configuration:\n  HEARTBEAT_SECONDS: must be less than IDLE_TIMEOUT_SECONDS');
   }
+  if (config.BLOB_STORE === 's3') assertS3Settings(config);
   return config;
+}
+
+/** Largest object S3 copies in one request (CopyObject): a save moves its staged bytes that way. */
+const S3_COPY_MAX_BYTES = 5 * 1024 ** 3;
+
+function assertS3Settings(config: AppConfig): void {
+  const problems: string[] = [];
+  if (!config.S3_BUCKET) problems.push('S3_BUCKET: required when BLOB_STORE is s3');
+  if (!config.S3_ACCESS_KEY_ID !== !config.S3_SECRET_ACCESS_KEY) {
+    problems.push('S3_ACCESS_KEY_ID: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
+  }
+  if (config.MAX_UPLOAD_BYTES > S3_COPY_MAX_BYTES) {
+    problems.push(`MAX_UPLOAD_BYTES: at most ${S3_COPY_MAX_BYTES} (5 GiB) when BLOB_STORE is s3`);
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 let cached: AppConfig | undefined;

@@ -8,11 +8,26 @@ export interface StoredBlob {
   sha256: string;
 }
 
+/** One entry of BlobStore.list(). */
+export interface ListedBlob {
+  key: string;
+  modifiedAt: Date;
+  temporary: boolean;
+}
+
 /** The upload passed its size limit; nothing was stored. */
 export class BlobTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
     super(`Blob exceeds the limit of ${maxBytes} bytes`);
     this.name = 'BlobTooLargeError';
+  }
+}
+
+/** The blob an operation needs does not exist. */
+export class BlobNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`No blob ${JSON.stringify(key)}`);
+    this.name = 'BlobNotFoundError';
   }
 }
 
@@ -27,8 +42,11 @@ export interface BlobStore {
   write(key: string, source: Readable | Buffer, maxBytes: number): Promise<StoredBlob>;
   /**
    * Moves blob `from` onto `to`, replacing `to` atomically (a reader sees the old or the new bytes,
-   * never a mix). Rejects, changing nothing, when `from` does not exist. Used to put staged bytes
-   * (a save) in place under the caller's lock.
+   * never a mix). Rejects with BlobNotFoundError, changing nothing, when `from` does not exist.
+   * Used to put staged bytes (a save) in place under the caller's lock. Where the store has no
+   * rename (S3: copy, then delete), `from` can still be seen for a moment after `to` has the new
+   * bytes, and a crash between the two leaves it behind: callers give staged blobs keys of their
+   * own, which the purge removes as orphans.
    */
   move(from: string, to: string): Promise<void>;
   /** A read stream of the blob, or null when it does not exist. */
@@ -37,12 +55,13 @@ export interface BlobStore {
   delete(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /**
-   * Every blob with its modification time, for the purge job that removes orphans, plus leftover
-   * temporary files of interrupted writes (`temporary: true`; their `key` is an opaque name only
-   * meant for deleteTemporary). Streams the listing, so memory stays flat however many blobs exist.
+   * Every blob with its modification time, for the purge job that removes orphans, plus leftovers
+   * of interrupted writes (`temporary: true`: a partial file, an incomplete multipart upload; their
+   * `key` is an opaque name only meant for deleteTemporary). Streams the listing, so memory stays
+   * flat however many blobs exist.
    */
-  list(): AsyncIterable<{ key: string; modifiedAt: Date; temporary: boolean }>;
-  /** Removes a leftover temporary file reported by list(); true if it existed. */
+  list(): AsyncIterable<ListedBlob>;
+  /** Removes a leftover of an interrupted write reported by list(); true if it existed. */
   deleteTemporary(key: string): Promise<boolean>;
 }
 

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { BlobTooLargeError, assertValidKey, isValidKey, type BlobStore, type StoredBlob } from './blob-store';
+import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  assertValidKey,
+  isValidKey,
+  type BlobStore,
+  type ListedBlob,
+  type StoredBlob,
+} from './blob-store';
 import { HashingLimiter } from './hashing-limiter';
 
 // Callback-style fs, promisified: cheaper per call than fs/promises (no FileHandle), which
@@ -17,6 +25,10 @@ const mkdir = promisify(fs.mkdir);
 const access = promisify(fs.access);
 const closeFd = promisify(fs.close);
 
+/** Documents are other people's data: readable by the service's user only, whatever its umask. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 const SHARD = /^[A-Za-z0-9_-]{1,2}$/;
 /** `.<key>.<random>.partial`; lenient about the middle so any leftover of ours is recognised. */
 const TEMP_NAME = /^\.[A-Za-z0-9_-][A-Za-z0-9_.-]*\.partial$/;
@@ -26,7 +38,7 @@ const TEMP_KEY = /^([A-Za-z0-9_-]{1,2})\/(\.[A-Za-z0-9_-][A-Za-z0-9_.-]*\.partia
 /**
  * Blobs as files: `<rootDir>/blobs/<first two chars of key>/<key>`. Writes go to
  * `.<key>.<random>.partial` in the same directory and are renamed into place, so the blob
- * appears (or is replaced) atomically.
+ * appears (or is replaced) atomically. Files are created 0600 in 0700 directories.
  */
 export class LocalBlobStore implements BlobStore {
   private readonly blobsDir: string;
@@ -58,8 +70,13 @@ export class LocalBlobStore implements BlobStore {
     const source = this.pathOf(from);
     assertValidKey(to);
     const dir = this.shardDir(to);
-    // rename(2) within one file system replaces the target atomically.
-    await this.inShardDir(dir, () => rename(source, join(dir, to)));
+    try {
+      // rename(2) within one file system replaces the target atomically.
+      await this.inShardDir(dir, () => rename(source, join(dir, to)));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') throw new BlobNotFoundError(from);
+      throw error;
+    }
   }
 
   async read(key: string): Promise<Readable | null> {
@@ -90,7 +107,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   /** Directory order, not sorted; Dir reads in small batches so memory stays flat. */
-  async *list(): AsyncIterable<{ key: string; modifiedAt: Date; temporary: boolean }> {
+  async *list(): AsyncIterable<ListedBlob> {
     const shards = await openDir(this.blobsDir);
     if (!shards) return;
     for await (const shard of shards) {
@@ -128,7 +145,7 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = createHash('sha256').update(data).digest('hex');
     try {
       // 'wx': never write into someone else's file, however unlikely a random-name clash is.
-      await this.inShardDir(dir, () => writeFile(temp, data, { flag: 'wx' }));
+      await this.inShardDir(dir, () => writeFile(temp, data, { flag: 'wx', mode: FILE_MODE }));
     } catch (error) {
       await removeIfExists(temp); // e.g. ENOSPC half-way
       throw error;
@@ -152,7 +169,7 @@ export class LocalBlobStore implements BlobStore {
     try {
       // Opened up front rather than by createWriteStream, so a vanished shard directory can be
       // recreated before any byte of the source is consumed.
-      fd = await this.inShardDir(dir, () => open(temp, 'wx'));
+      fd = await this.inShardDir(dir, () => open(temp, 'wx', FILE_MODE));
     } catch (error) {
       source.off('error', holdError);
       source.destroy(); // as pipeline would: the caller's source is consumed either way
@@ -194,7 +211,7 @@ export class LocalBlobStore implements BlobStore {
     let ready = this.shardDirs.get(dir);
     if (!ready) {
       // Shared, so concurrent first uploads to a shard issue one mkdir; forgotten on failure.
-      const made: Promise<void> = mkdir(dir, { recursive: true }).then(() => undefined);
+      const made: Promise<void> = mkdir(dir, { recursive: true, mode: DIR_MODE }).then(() => undefined);
       made.catch(() => {
         if (this.shardDirs.get(dir) === made) this.shardDirs.delete(dir);
       });
