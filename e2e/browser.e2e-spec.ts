@@ -100,7 +100,7 @@ describe('the session page in headless Chromium', () => {
     expect(elapsedMs).toBeLessThanOrEqual(GRACE_MS + 1000);
     expect((await fetch(`${s.document_url}/content`)).status).toBe(410);
     expect((await api('GET', `/v1/documents/${s.document_id}/content`, { key })).status).toBe(410);
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
 
     expect(errors).toEqual([]);
     await context.close();

@@ -58,7 +58,7 @@ describe('co-editing: several sessions on one document', () => {
     await page.close(host.document_url);
     const { session: hostEnded } = await waitUntilEnded(key, host.session_id, Date.now());
     expect(hostEnded.close_reason).toBe('closed_by_user');
-    expect(blobExists(host.document_id)).toBe(true);
+    expect(await blobExists(host.document_id)).toBe(true);
     expect(await (await page.content(guest.document_url)).text()).toBe('shared notes');
     expect((await page.content(host.document_url)).status).toBe(410);
     const afterHost = await documentOf(host.document_id);
@@ -74,7 +74,7 @@ describe('co-editing: several sessions on one document', () => {
     expect(elapsedMs).toBeLessThanOrEqual((PAGE_TIMES.closeGraceSeconds + 1) * 1000);
     expect((await page.content(guest.document_url)).status).toBe(410);
     expect((await api('GET', `/v1/documents/${host.document_id}/content`, { key })).status).toBe(410);
-    expect(blobExists(host.document_id)).toBe(false);
+    expect(await blobExists(host.document_id)).toBe(false);
     expect(await documentOf(host.document_id)).toMatchObject({
       status: 'purged',
       active_sessions_count: 0,
@@ -144,9 +144,9 @@ describe('co-editing: several sessions on one document', () => {
       [a.document_id],
     );
     expect(audit.map((r) => r.version)).toEqual(expected); // committed in version order
-    expect(stagedBlobs()).toEqual([]);
+    expect(await stagedBlobs()).toEqual([]);
 
     for (const s of [a, b]) await api('DELETE', `/v1/sessions/${s.session_id}`, { key });
-    expect(blobExists(a.document_id)).toBe(false);
+    expect(await blobExists(a.document_id)).toBe(false);
   });
 });

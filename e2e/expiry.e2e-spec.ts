@@ -28,7 +28,7 @@ async function watchExpiry(
       seen.statusExpired ? null : api('GET', `/v1/sessions/${sessionId}`, { key }),
     ]);
     const now = Date.now();
-    if (!seen.fileGone && !blobExists(documentId)) seen.fileGone = now;
+    if (!seen.fileGone && !(await blobExists(documentId))) seen.fileGone = now;
     if (content?.status === 410) seen.contentGone = now;
     if (session?.body.status === 'expired') seen.statusExpired = now;
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -47,7 +47,7 @@ describe('session expiry', () => {
     // Live until then: the content is served and the file is there.
     const first = opened[0].body;
     expect((await api('GET', `/v1/documents/${first.document_id}/content`, { key: tenant.api_key })).status).toBe(200);
-    expect(blobExists(first.document_id)).toBe(true);
+    expect(await blobExists(first.document_id)).toBe(true);
 
     const observations = await Promise.all(
       opened.map(({ body }) =>

@@ -126,7 +126,7 @@ describe('the open path', () => {
       expect(content.text).toBe('not consumed yet');
       const closed = await api('DELETE', `/v1/sessions/${res.body.session_id}`, { key: fresh.api_key });
       expect(closed.body).toEqual({ session_id: res.body.session_id, status: 'closed', deleted: true });
-      expect(blobExists(res.body.document_id)).toBe(false);
+      expect(await blobExists(res.body.document_id)).toBe(false);
     } finally {
       await withChannel((ch, names) =>
         ch.bindQueue(names.eventQueue('session'), names.eventExchange, 'session.created'),
@@ -139,12 +139,12 @@ describe('the open path', () => {
   it('closes a session with DELETE, removes the content at once, and stays idempotent', async () => {
     const res = await openText(tenant.api_key, 'short-lived');
     const { session_id: sessionId, document_id: documentId } = res.body;
-    expect(blobExists(documentId)).toBe(true);
+    expect(await blobExists(documentId)).toBe(true);
 
     const closed = await api('DELETE', `/v1/sessions/${sessionId}`, { key: tenant.api_key });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ session_id: sessionId, status: 'closed', deleted: true });
-    expect(blobExists(documentId)).toBe(false);
+    expect(await blobExists(documentId)).toBe(false);
 
     const again = await api('DELETE', `/v1/sessions/${sessionId}`, { key: tenant.api_key });
     expect(again.body).toEqual(closed.body);
@@ -168,7 +168,7 @@ describe('the open path', () => {
     const deleted = await api('DELETE', `/v1/documents/${documentId}`, { key: tenant.api_key });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ document_id: documentId, status: 'purged', deleted: true });
-    expect(blobExists(documentId)).toBe(false);
+    expect(await blobExists(documentId)).toBe(false);
     const session = await api('GET', `/v1/sessions/${sessionId}`, { key: tenant.api_key });
     expect(session.body).toMatchObject({ status: 'closed', close_reason: 'document_deleted' });
     const again = await api('DELETE', `/v1/documents/${documentId}`, { key: tenant.api_key });

@@ -52,7 +52,7 @@ describe('page presence: close beacon, reloads and idle timeout', () => {
 
     expect((await page.content(s.document_url)).status).toBe(410);
     expect((await api('GET', `/v1/documents/${s.document_id}/content`, { key })).status).toBe(410);
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
     expect(await closedAudit(s.session_id)).toEqual([{ details: { reason: 'closed_by_user' } }]);
     expect((await page.load(s.document_url)).status).toBe(410); // final is final
   });
@@ -103,7 +103,7 @@ describe('page presence: close beacon, reloads and idle timeout', () => {
     const { session, elapsedMs } = await waitUntilEnded(key, opened.session_id, loadedAt);
     expect(session).toMatchObject({ status: 'closed', close_reason: 'idle_timeout' });
     expect(elapsedMs).toBeLessThanOrEqual(IDLE_MS + 1000);
-    expect(blobExists(opened.document_id)).toBe(false);
+    expect(await blobExists(opened.document_id)).toBe(false);
     expect(await closedAudit(opened.session_id)).toEqual([{ details: { reason: 'idle_timeout' } }]);
 
     expect((await sessionOf(key, unopened.session_id)).body.status).toBe('inactive');

@@ -69,7 +69,7 @@ describe('the purge (manual runs on the shared system)', () => {
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(partial)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
-    expect(blobExists(live.document_id)).toBe(true);
+    expect(await blobExists(live.document_id)).toBe(true);
     const content = await api('GET', `/v1/documents/${live.document_id}/content`, { key: tenant.api_key });
     expect(content.text).toBe('still open');
   });
@@ -78,10 +78,10 @@ describe('the purge (manual runs on the shared system)', () => {
     const tenant = await newTenant();
     const { body: s } = await openText(tenant.api_key, 'crash after commit');
     await api('DELETE', `/v1/sessions/${s.session_id}`, { key: tenant.api_key });
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
     dropFile(s.document_id, s.document_id.slice(0, 2), null); // fresh: no grace for a purged document
     await purgeNow();
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
   });
 
   it('expires sessions whose expiry job was lost, and removes content nobody holds open', async () => {
@@ -112,7 +112,7 @@ describe('the purge (manual runs on the shared system)', () => {
     const session = await api('GET', `/v1/sessions/${overdue.session_id}`, { key: tenant.api_key });
     expect(session.body).toMatchObject({ status: 'expired', close_reason: 'expired' });
     for (const s of [overdue, unheld]) {
-      expect(blobExists(s.document_id)).toBe(false);
+      expect(await blobExists(s.document_id)).toBe(false);
       expect((await api('GET', `/v1/documents/${s.document_id}/content`, { key: tenant.api_key })).status).toBe(410);
       const doc = await api('GET', `/v1/documents/${s.document_id}`, { key: tenant.api_key });
       expect(doc.body.status).toBe('purged');

@@ -1,21 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { api, newTenant, openText } from './support/api';
+import { storedBlobKeys } from './support/blobs';
 import { countRows } from './support/database';
 import { MAX_UPLOAD_BYTES } from './support/environment';
 import { e2eState } from './support/state';
-
-/** Every file under the blob store, temporary ones included. */
-function blobFiles(): string[] {
-  const root = join(e2eState().dataDir, 'blobs');
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
@@ -28,7 +15,7 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
 
   beforeAll(async () => {
     tenant = await newTenant();
-    before = blobFiles();
+    before = await storedBlobKeys();
   });
 
   afterAll(async () => {
@@ -36,7 +23,7 @@ describe('bad input: the contract’s error, nothing stored, nothing billed', ()
     await new Promise((r) => setTimeout(r, 500));
     expect(await countRows('session.documents', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
     expect(await countRows('metering.billable_calls', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(blobFiles()).toEqual(before);
+    expect(await storedBlobKeys()).toEqual(before);
   });
 
   const post = (init: { json?: unknown; body?: NonNullable<RequestInit['body']>; headers?: Record<string, string> }) =>

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createDataSource } from '@docsession/platform';
 import { SaveDeliveryStore } from '@docsession/sessions';
-import { LocalBlobStore } from '@docsession/storage';
 import { TenancyService } from '@docsession/tenancy';
 import { PUBLIC_ONLY } from '@docsession/url-import';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { SaveCallbackDelivery } from '../apps/worker/src/save-callbacks/save-callback-delivery';
 import { api, eventually, newTenant } from './support/api';
 import { webhookReceiver } from './support/billing';
-import { blobExists } from './support/blobs';
+import { blobExists, instanceBlobStore } from './support/blobs';
 import { query } from './support/database';
 import { page, sleep } from './support/page';
 import {
@@ -111,7 +110,7 @@ describe('save callbacks', () => {
 
     expect((await api('DELETE', `/v1/sessions/${s.session_id}`, { key: t.api_key })).status).toBe(200);
     expect((await api('GET', `/v1/documents/${s.document_id}/content`, { key: t.api_key })).status).toBe(410);
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
     expect(existsSync(copyPath(deliveryId))).toBe(true);
 
     // The purge leaves the copy of a pending delivery alone, however old it looks.
@@ -127,7 +126,7 @@ describe('save callbacks', () => {
     await eventually(async () => (existsSync(copyPath(deliveryId)) ? undefined : true), 1_000, 'the copy removed');
     const delivered = hooks.received[hooks.received.length - 1]!;
     expect((await partsOf(delivered)).file.text).toBe('final text');
-    expect(blobExists(s.document_id)).toBe(false);
+    expect(await blobExists(s.document_id)).toBe(false);
   });
 
   it('is backed by the purge: a copy left behind by an ended delivery goes at the next run', async () => {
@@ -207,7 +206,7 @@ describe('a save callback under the strict address policy', () => {
     // The worker's delivery code with the production policy (the shared worker allows loopback).
     delivery = new SaveCallbackDelivery(
       new SaveDeliveryStore(db),
-      new LocalBlobStore(e2eState().dataDir),
+      instanceBlobStore(env),
       new TenancyService(db),
       env.SECRET_KEY!,
       PUBLIC_ONLY,

@@ -147,7 +147,7 @@ describe('the session page', () => {
         details: { version: 2, size_bytes: 20, sha256: sha256('second draft, longer'), user: { id: 'u-9' } },
       },
     ]);
-    expect(stagedBlobs()).toEqual([]);
+    expect(await stagedBlobs()).toEqual([]);
   });
 
   it('does not bill saves', async () => {
@@ -220,8 +220,8 @@ describe('the session page', () => {
       const doc = (await api('GET', `/v1/documents/${s.document_id}`, { key })).body;
       expect(doc.version).toBe(s === view ? 1 : 2);
     }
-    expect(blobExists(edit.document_id)).toBe(false); // no save brought the content back
-    expect(stagedBlobs()).toEqual([]);
+    expect(await blobExists(edit.document_id)).toBe(false); // no save brought the content back
+    expect(await stagedBlobs()).toEqual([]);
   });
 
   it('answers heartbeats 204, 404 for unknown tokens and 410 once the session ended', async () => {

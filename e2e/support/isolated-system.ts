@@ -9,10 +9,12 @@ import {
 import { busNames, redisPrefix } from '@docsession/platform';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createWriteStream, existsSync } from 'node:fs';
+import { S3BlobStore } from '@docsession/storage';
+import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { instanceBlobStore } from './blobs';
 import { E2E_SETTINGS } from './environment';
 
 /**
@@ -23,6 +25,8 @@ import { E2E_SETTINGS } from './environment';
 export class IsolatedSystem {
   private readonly redis: Redis;
   private readonly queues = new Map<string, Queue>();
+  /** The instance's blob store, as its services see it. */
+  readonly blobs: ReturnType<typeof instanceBlobStore>;
 
   private constructor(
     readonly t: IsolatedEnvironment,
@@ -30,6 +34,7 @@ export class IsolatedSystem {
     readonly logPath: string,
   ) {
     this.redis = new Redis(t.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0', { maxRetriesPerRequest: null });
+    this.blobs = instanceBlobStore(t.env);
   }
 
   /** Starts session, metering, gateway and `workers` worker processes (the second on the spare port). */
@@ -61,8 +66,15 @@ export class IsolatedSystem {
     return busNames({ NAMESPACE: this.t.env.NAMESPACE! }).eventExchange;
   }
 
-  blobExists(documentId: string): boolean {
-    return existsSync(join(this.t.dataDir, 'blobs', documentId.slice(0, 2), documentId));
+  /** Whether a document's content is in this instance's blob store (its directory or its bucket). */
+  blobExists(documentId: string): Promise<boolean> {
+    return this.blobs.exists(documentId);
+  }
+
+  /** Those of `documentIds` whose content is still stored. */
+  async storedBlobs(documentIds: string[]): Promise<string[]> {
+    const stored = await Promise.all(documentIds.map((id) => this.blobs.exists(id)));
+    return documentIds.filter((_, i) => stored[i]);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -104,6 +116,7 @@ export class IsolatedSystem {
     for (const queue of this.queues.values()) await queue.close();
     await this.system.stop();
     this.redis.disconnect();
+    if (this.blobs instanceof S3BlobStore) this.blobs.close();
     await removeIsolatedResources(this.t.env);
   }
 }

@@ -1,7 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { api, eventually, type ApiResponse } from './api';
-import { e2eState } from './state';
+import { storedBlobKeys } from './blobs';
 
 /** The browser's side of a session, spoken directly: what the page's script sends. */
 export const page = {
@@ -40,12 +38,7 @@ export async function waitUntilEnded(key: string, sessionId: string, since: numb
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Staged save blobs still on disk: a save must never leave one behind. */
-export function stagedBlobs(): string[] {
-  const dir = join(e2eState().dataDir, 'blobs', 'sa');
-  try {
-    return readdirSync(dir).filter((name) => name.startsWith('save-') || name.startsWith('.save-'));
-  } catch {
-    return [];
-  }
+/** Staged save blobs (or leftovers of their writes) still stored: a save must never leave one behind. */
+export async function stagedBlobs(): Promise<string[]> {
+  return (await storedBlobKeys()).filter((key) => key.includes('save-'));
 }

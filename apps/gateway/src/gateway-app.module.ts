@@ -1,5 +1,6 @@
 import { PendingOpens } from '@docsession/pending-opens';
 import { APP_CONFIG, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
+import { BlobStoreModule } from '@docsession/storage';
 import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -11,7 +12,6 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { VerifiedKeys } from './auth/verified-keys';
 import { backendProviders } from './backends';
 import { billingControllers, billingProviders } from './billing.providers';
-import { blobStoreProvider } from './blob-store.provider';
 import { AuditController } from './opens/audit.controller';
 import { DocumentIntake } from './opens/document-intake';
 import { DocumentsController } from './opens/documents.controller';
@@ -30,7 +30,7 @@ import { UsageController } from './usage/usage.controller';
  * It holds no session state of its own.
  */
 @Module({
-  imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities })],
+  imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities }), BlobStoreModule],
   controllers: [
     DocumentsController,
     SessionsController,
@@ -44,7 +44,6 @@ import { UsageController } from './usage/usage.controller';
   providers: [
     ...secretProviders,
     ...backendProviders,
-    blobStoreProvider,
     { provide: TenancyService, inject: [DataSource], useFactory: (db: DataSource) => new TenancyService(db) },
     {
       provide: KeyRevocations,

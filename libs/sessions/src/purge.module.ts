@@ -1,6 +1,6 @@
 import { PendingOpens } from '@docsession/pending-opens';
 import { APP_CONFIG, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
-import { LocalBlobStore } from '@docsession/storage';
+import { BLOB_STORE, BlobStoreModule, type BlobStore } from '@docsession/storage';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,7 @@ const PURGE_BATCH_SIZE = 500;
  * the session service enqueues manual runs and reports the record of runs.
  */
 @Module({
-  imports: [SessionsModule],
+  imports: [SessionsModule, BlobStoreModule],
   providers: [
     { provide: PurgeRuns, inject: [DataSource], useFactory: (db: DataSource) => new PurgeRuns(db) },
     {
@@ -29,21 +29,21 @@ const PURGE_BATCH_SIZE = 500;
     },
     {
       provide: SessionPurge,
-      inject: [DataSource, PurgeRuns, SessionService, REDIS, APP_CONFIG],
-      useFactory: (db: DataSource, runs: PurgeRuns, sessions: SessionService, redis: Redis, config: AppConfig) =>
-        new SessionPurge(
-          new PurgeStore(db),
-          runs,
-          sessions,
-          new LocalBlobStore(config.DATA_DIR),
-          new PendingOpens(redis, redisPrefix(config)),
-          {
-            databaseUrl: config.DATABASE_URL,
-            orphanBlobGraceSeconds: config.ORPHAN_BLOB_GRACE_SECONDS,
-            auditRetentionDays: config.AUDIT_RETENTION_DAYS,
-            batchSize: PURGE_BATCH_SIZE,
-          },
-        ),
+      inject: [DataSource, PurgeRuns, SessionService, BLOB_STORE, REDIS, APP_CONFIG],
+      useFactory: (
+        db: DataSource,
+        runs: PurgeRuns,
+        sessions: SessionService,
+        blobs: BlobStore,
+        redis: Redis,
+        config: AppConfig,
+      ) =>
+        new SessionPurge(new PurgeStore(db), runs, sessions, blobs, new PendingOpens(redis, redisPrefix(config)), {
+          databaseUrl: config.DATABASE_URL,
+          orphanBlobGraceSeconds: config.ORPHAN_BLOB_GRACE_SECONDS,
+          auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+          batchSize: PURGE_BATCH_SIZE,
+        }),
     },
   ],
   exports: [PurgeQueue, PurgeRuns, SessionPurge],

@@ -1,5 +1,5 @@
 import { APP_CONFIG, EventPublisher, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
-import { LocalBlobStore } from '@docsession/storage';
+import { BLOB_STORE, BlobStoreModule, type BlobStore } from '@docsession/storage';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -17,6 +17,7 @@ import { SessionService } from './session.service';
 
 /** The session context, wired to the platform's connections, for any app that composes it. */
 @Module({
+  imports: [BlobStoreModule],
   providers: [
     { provide: SessionStore, inject: [DataSource], useFactory: (db: DataSource) => new SessionStore(db) },
     {
@@ -31,14 +32,14 @@ import { SessionService } from './session.service';
     },
     {
       provide: SessionService,
-      inject: [SessionStore, PendingOpens, APP_CONFIG, EventPublisher, SessionExpiryQueue],
+      inject: [SessionStore, PendingOpens, BLOB_STORE, EventPublisher, SessionExpiryQueue],
       useFactory: (
         store: SessionStore,
         pending: PendingOpens,
-        config: AppConfig,
+        blobs: BlobStore,
         publisher: EventPublisher,
         expiry: SessionExpiryQueue,
-      ) => new SessionService(store, pending, new LocalBlobStore(config.DATA_DIR), publisher, expiry),
+      ) => new SessionService(store, pending, blobs, publisher, expiry),
     },
     {
       provide: AuditTrail,
@@ -68,11 +69,9 @@ import { SessionService } from './session.service';
     },
     {
       provide: DocumentSaves,
-      inject: [DataSource, APP_CONFIG, SaveCallbackQueue],
-      useFactory: (db: DataSource, config: AppConfig, callbacks: SaveCallbackQueue) => {
-        const blobs = new LocalBlobStore(config.DATA_DIR);
-        return new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks));
-      },
+      inject: [DataSource, BLOB_STORE, SaveCallbackQueue],
+      useFactory: (db: DataSource, blobs: BlobStore, callbacks: SaveCallbackQueue) =>
+        new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks)),
     },
   ],
   exports: [SessionService, SessionPresence, DocumentSaves, AuditTrail, SaveCallbackQueue],

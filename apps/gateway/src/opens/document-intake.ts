@@ -1,10 +1,9 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import { BlobTooLargeError, type BlobStore, type StoredBlob } from '@docsession/storage';
+import { BLOB_STORE, BlobTooLargeError, type BlobStore, type StoredBlob } from '@docsession/storage';
 import { openUrl, UrlImportError } from '@docsession/url-import';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { BLOB_STORE } from '../blob-store.provider';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { isAllowedType, resolveContentType } from './media-types';
 import { assertTtlWithin, openJsonBodySchema, openOptionsSchema, type OpenOptions } from './open-options';

@@ -1,11 +1,10 @@
 import { SessionRpc } from '@docsession/contracts';
-import type { BlobStore } from '@docsession/storage';
+import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
-import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { IdPipe } from '../http/id.pipe';
 import { jsonFingerprint } from '../idempotency/request-fingerprint';

@@ -1,12 +1,11 @@
 import { DomainError, ErrorCode, EventName, SessionRpc, type SessionCreated } from '@docsession/contracts';
 import { PendingOpens } from '@docsession/pending-opens';
 import { APP_CONFIG, EventPublisher, type AppConfig } from '@docsession/platform';
-import type { BlobStore } from '@docsession/storage';
+import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
-import { BLOB_STORE } from '../blob-store.provider';
 import { DocumentIntake } from './document-intake';
 import { assertTtlWithin, sessionOptionsSchema, type SessionOptions } from './open-options';
 import { SessionPresenter, type SessionView } from './session-presenter';

@@ -1,10 +1,9 @@
 import { DomainError, ErrorCode, SessionRpc } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import type { BlobStore } from '@docsession/storage';
+import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
-import { BLOB_STORE } from '../blob-store.provider';
 import { SessionTokens } from '../opens/session-tokens';
 
 /** The answer of `PUT /s/{token}/content`. */

@@ -1,11 +1,10 @@
 import { DomainError, ErrorCode, SessionRpc, type TokenRef } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import type { BlobStore } from '@docsession/storage';
+import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
-import { BLOB_STORE } from '../blob-store.provider';
 import { contentReply } from '../http/content-reply';
 import { SessionTokens } from '../opens/session-tokens';
 import { isInlineSafe } from './content-kinds';

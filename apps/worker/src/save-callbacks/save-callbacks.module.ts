@@ -1,6 +1,6 @@
 import { APP_CONFIG, secretFromEnvOrDataDir, type AppConfig } from '@docsession/platform';
 import { SaveDeliveryStore, SessionsModule } from '@docsession/sessions';
-import { LocalBlobStore } from '@docsession/storage';
+import { BLOB_STORE, BlobStoreModule, type BlobStore } from '@docsession/storage';
 import { TenancyService } from '@docsession/tenancy';
 import { ALLOW_ALL, PUBLIC_ONLY } from '@docsession/url-import';
 import { Module } from '@nestjs/common';
@@ -16,16 +16,16 @@ import { SaveCallbackProcessor } from './save-callback.processor';
  * the tenant's secret version through the tenancy library.
  */
 @Module({
-  imports: [SessionsModule],
+  imports: [SessionsModule, BlobStoreModule],
   providers: [
     { provide: SaveDeliveryStore, inject: [DataSource], useFactory: (db: DataSource) => new SaveDeliveryStore(db) },
     {
       provide: SaveCallbackDelivery,
-      inject: [APP_CONFIG, DataSource, SaveDeliveryStore],
-      useFactory: (config: AppConfig, db: DataSource, store: SaveDeliveryStore) =>
+      inject: [APP_CONFIG, DataSource, SaveDeliveryStore, BLOB_STORE],
+      useFactory: (config: AppConfig, db: DataSource, store: SaveDeliveryStore, blobs: BlobStore) =>
         new SaveCallbackDelivery(
           store,
-          new LocalBlobStore(config.DATA_DIR),
+          blobs,
           new TenancyService(db),
           secretFromEnvOrDataDir(config.SECRET_KEY, config.DATA_DIR, 'secret-key'),
           // The test-only switch of URL imports lets e2e tests receive callbacks on loopback.
