@@ -9,7 +9,6 @@ import {
 import { busNames, redisPrefix } from '@docsession/platform';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { S3BlobStore } from '@docsession/storage';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +115,7 @@ export class IsolatedSystem {
     for (const queue of this.queues.values()) await queue.close();
     await this.system.stop();
     this.redis.disconnect();
-    if (this.blobs instanceof S3BlobStore) this.blobs.close();
+    this.blobs.close();
     await removeIsolatedResources(this.t.env);
   }
 }

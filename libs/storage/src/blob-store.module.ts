@@ -58,6 +58,6 @@ export class BlobStoreModule implements OnApplicationShutdown {
   constructor(@Inject(BLOB_STORE) private readonly store: BlobStore) {}
 
   onApplicationShutdown(): void {
-    if (this.store instanceof S3BlobStore) this.store.close();
+    this.store.close();
   }
 }

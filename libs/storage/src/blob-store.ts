@@ -63,6 +63,8 @@ export interface BlobStore {
   list(): AsyncIterable<ListedBlob>;
   /** Removes a leftover of an interrupted write reported by list(); true if it existed. */
   deleteTemporary(key: string): Promise<boolean>;
+  /** Releases what the store holds open (an S3 client's sockets); the store is not used after. */
+  close(): void;
 }
 
 const KEY = /^[A-Za-z0-9_-]{1,128}$/;

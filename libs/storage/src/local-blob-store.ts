@@ -134,6 +134,9 @@ export class LocalBlobStore implements BlobStore {
     return removeIfExists(join(this.blobsDir, shard!, name!));
   }
 
+  /** Files hold nothing open between calls. */
+  close(): void {}
+
   private async writeBuffer(
     key: string,
     dir: string,
