@@ -33,7 +33,10 @@ describe('a system on the S3 blob store', () => {
     });
     if (!(sys.blobs instanceof S3BlobStore)) throw new Error('the isolated system should use the S3 store');
     blobs = sys.blobs;
-    const tenant = await api('POST', `${sys.baseUrl}/v1/admin/tenants`, { key: sys.t.adminToken, json: { name: 's3' } });
+    const tenant = await api('POST', `${sys.baseUrl}/v1/admin/tenants`, {
+      key: sys.t.adminToken,
+      json: { name: 's3' },
+    });
     key = tenant.body.api_key;
   }, 120_000);
 
