@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The error codes of the HTTP contract. Services raise `DomainError` with one of them;
  * the gateway's exception filter turns it into the status and envelope of API.md.
@@ -33,12 +35,17 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-/** The serialisable shape of an error, as it crosses the broker in an RPC reply. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-}
+export const errorCodeSchema = z
+  .enum(ErrorCode)
+  .meta({ description: 'The HTTP status of each code is fixed by the contract.' });
+
+/** The serialisable shape of an error, as it crosses the broker in an RPC reply and in an HTTP answer. */
+export const errorBodySchema = z.object({
+  code: errorCodeSchema,
+  message: z.string().meta({ description: 'A human sentence.' }),
+  details: z.unknown().optional().meta({ description: 'Optional; any JSON that helps (e.g. the invalid fields).' }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export class DomainError extends Error {
   constructor(

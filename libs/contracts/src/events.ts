@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { finalSessionStatusSchema } from './statuses';
 
 /**
  * Event names on the bus. They are routing keys on the topic exchange and durable
@@ -14,20 +15,49 @@ export const EventName = {
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
 const uuid = z.uuid();
-const isoTime = z.iso.datetime();
+/** An instant: ISO-8601 UTC with milliseconds, as every time of the contract. */
+export const isoTimeSchema = z.iso.datetime().meta({ example: '2026-11-27T03:28:54.123Z' });
+const isoTime = isoTimeSchema;
 
-export const userSchema = z.object({
-  id: z.string().max(255).optional(),
-  display_name: z.string().max(255).optional(),
-});
+export const userSchema = z
+  .object({
+    id: z.string().max(255).optional(),
+    display_name: z.string().max(255).optional(),
+  })
+  .meta({ id: 'User', example: { id: 'u-17', display_name: 'Amelia' } });
 export type SessionUser = z.infer<typeof userSchema>;
 
-export const callbackSchema = z.object({
-  save_url: z.url({ protocol: /^https?$/ }),
-  headers: z.record(z.string().max(256), z.string().max(4096)).optional(),
-  retries: z.number().int().min(0).max(20).optional(),
-  timeout_ms: z.number().int().min(100).max(120_000).optional(),
-});
+/** Attempts after the first when a session's callback does not say (`retries`). */
+export const DEFAULT_CALLBACK_RETRIES = 3;
+/** Each attempt's deadline when a session's callback does not say (`timeout_ms`). */
+export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
+
+export const callbackSchema = z
+  .object({
+    save_url: z.url({ protocol: /^https?$/ }).meta({ example: 'https://partner.example/save' }),
+    headers: z
+      .record(z.string().max(256), z.string().max(4096))
+      .optional()
+      .meta({ description: 'Sent with every callback request.', example: { 'X-Token': 'partner-secret' } }),
+    retries: z.number().int().min(0).max(20).optional().meta({
+      description: 'Retries after a failed attempt, with exponential backoff.',
+      default: DEFAULT_CALLBACK_RETRIES,
+      example: 3,
+    }),
+    timeout_ms: z.number().int().min(100).max(120_000).optional().meta({
+      description: 'Bound of each attempt, in milliseconds.',
+      default: DEFAULT_CALLBACK_TIMEOUT_MS,
+      example: 10_000,
+    }),
+  })
+  .meta({
+    description:
+      'On each save the worker POSTs multipart/form-data to save_url: part `content` (the bytes) and part `meta` ' +
+      '(JSON: document_id, external_id, session_id, user, version, saved_at, metadata), with the configured headers and ' +
+      '`X-Docsession-Signature: sha256=<hex HMAC of the body with the tenant webhook secret>`. A 2xx is success; ' +
+      'redirects are not followed. Delivery is at least once: every attempt of one save carries the same body and ' +
+      '`X-Docsession-Delivery: <delivery id>` (also `delivery_id` in meta) to deduplicate by.',
+  });
 export type SaveCallback = z.infer<typeof callbackSchema>;
 
 export const sessionModeSchema = z.enum(['edit', 'view']);
@@ -83,7 +113,7 @@ export const sessionEndedSchema = z.object({
   tenantId: uuid,
   sessionId: uuid,
   documentId: uuid,
-  status: z.enum(['closed', 'expired']),
+  status: finalSessionStatusSchema,
   reason: closeReasonSchema,
 });
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;

@@ -8,3 +8,4 @@ export * from './events';
 export * from './jobs';
 export * from './rpc';
 export * from './rpc-map';
+export * from './statuses';

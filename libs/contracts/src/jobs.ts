@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertThresholdSchema, purgeTriggerSchema } from './statuses';
 
 /**
  * BullMQ queue names. Jobs wait in Redis under these names across deploys: never
@@ -38,8 +39,8 @@ export const JobSchedulerId = {
  * makes one); a manual run carries the id the operator was given, which is also its job id.
  */
 export const purgeJobSchema = z.discriminatedUnion('trigger', [
-  z.object({ trigger: z.literal('schedule') }),
-  z.object({ trigger: z.literal('manual'), runId: z.uuid() }),
+  z.object({ trigger: z.literal(purgeTriggerSchema.enum.schedule) }),
+  z.object({ trigger: z.literal(purgeTriggerSchema.enum.manual), runId: z.uuid() }),
 ]);
 export type PurgeJob = z.infer<typeof purgeJobSchema>;
 export type PurgeTrigger = PurgeJob['trigger'];
@@ -48,7 +49,7 @@ export type PurgeTrigger = PurgeJob['trigger'];
 export const usageAlertJobSchema = z.object({
   alertId: z.uuid(),
   tenantId: z.uuid(),
-  thresholdPercent: z.union([z.literal(75), z.literal(90), z.literal(100)]),
+  thresholdPercent: alertThresholdSchema,
   periodStart: z.iso.datetime(),
   firedAt: z.iso.datetime(),
   usageAtFire: z.number().int().min(0),

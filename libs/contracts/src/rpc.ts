@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { closeReasonSchema, type CloseReason, type SessionMode, type SessionUser } from './events';
+import type {
+  AlertThreshold,
+  AuditEventType,
+  DocumentStatus,
+  FinalSessionStatus,
+  SessionStatus,
+  UsageStatus,
+} from './statuses';
+import type { PurgeTrigger } from './jobs';
 
 /**
  * The messages of the request/reply calls from the gateway to the services that own the
@@ -52,9 +61,6 @@ export const setPlanSchema = z.object({
 });
 export type SetPlanRequest = z.infer<typeof setPlanSchema>;
 
-export type SessionStatus = 'inactive' | 'active' | 'closed' | 'expired';
-export type DocumentStatus = 'live' | 'purged';
-
 /** A session as the session service reports it; times are ISO strings. */
 export interface SessionRecord {
   sessionId: string;
@@ -104,12 +110,12 @@ export interface ContentLocation {
 
 export interface SessionEndResult {
   sessionId: string;
-  status: 'closed' | 'expired';
+  status: FinalSessionStatus;
 }
 
 export interface DocumentDeleteResult {
   documentId: string;
-  status: 'purged';
+  status: Extract<DocumentStatus, 'purged'>;
 }
 
 export interface PageView {
@@ -123,13 +129,13 @@ export interface UsageReport {
   period: { start: string; endExclusive: string };
   totalUsage: number;
   remainingUsageLimit: number;
-  status: 'ok' | 'warning' | 'over_limit' | 'blocked';
+  status: UsageStatus;
 }
 
 /** One entry of a document's audit trail. */
 export interface AuditEventRecord {
   at: string;
-  type: string;
+  type: AuditEventType;
   sessionId: string | null;
   details: Record<string, unknown>;
 }
@@ -147,7 +153,7 @@ export type ListPurgeRunsRequest = z.infer<typeof listPurgeRunsSchema>;
 /** One purge run as recorded; `startedAt` is null while a manual run waits its turn. */
 export interface PurgeRunRecord {
   runId: string;
-  trigger: 'schedule' | 'manual';
+  trigger: PurgeTrigger;
   startedAt: string | null;
   finishedAt: string | null;
   removed: { expiredSessions: number; purgedDocuments: number; orphanBlobs: number; auditEvents: number };
@@ -188,7 +194,7 @@ export interface QuotaSeed {
 
 export interface UsageAlertRecord {
   alertId: string;
-  thresholdPercent: 75 | 90 | 100;
+  thresholdPercent: AlertThreshold;
   periodStart: string;
   firedAt: string;
   usageAtFire: number;

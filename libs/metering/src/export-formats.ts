@@ -1,3 +1,6 @@
+import { isoTimeSchema } from '@docsession/contracts';
+import { z } from 'zod';
+
 /**
  * The byte formats of the exports. They are part of the contract twice over: clients
  * parse them, and `ledger_sha256` is the SHA-256 of a tenant's CSV export, so the same
@@ -11,11 +14,10 @@
  * - NDJSON has one JSON object per line with the CSV's columns, in the CSV's order
  *   (missing values are `null`), written by JSON.stringify without spaces.
  */
-export type LedgerFormat = 'csv' | 'ndjson';
-export type BillingFormat = 'csv' | 'json';
-
-export const LEDGER_FORMATS: readonly LedgerFormat[] = ['csv', 'ndjson'];
-export const BILLING_FORMATS: readonly BillingFormat[] = ['csv', 'json'];
+export const LEDGER_FORMATS = ['csv', 'ndjson'] as const;
+export const BILLING_FORMATS = ['csv', 'json'] as const;
+export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
+export type BillingFormat = (typeof BILLING_FORMATS)[number];
 
 /** One billable call as the export shows it (times already formatted by PostgreSQL). */
 export interface LedgerRow {
@@ -39,16 +41,22 @@ export const LEDGER_COLUMNS = [
 ] as const;
 
 /** One tenant's line of the operator's billing export. */
-export interface BillingRow {
-  tenant_id: string;
-  tenant_name: string;
-  period_start: string;
-  period_end_exclusive: string;
-  usage_limit: number;
-  billable_calls: number;
-  overage_calls: number;
-  ledger_sha256: string;
-}
+export const billingRowSchema = z
+  .object({
+    tenant_id: z.uuid(),
+    tenant_name: z.string(),
+    period_start: isoTimeSchema,
+    period_end_exclusive: isoTimeSchema,
+    usage_limit: z.int().min(0),
+    billable_calls: z.int().min(0),
+    overage_calls: z.int().min(0),
+    ledger_sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ description: "The SHA-256 of the tenant's CSV usage export of the period." }),
+  })
+  .meta({ id: 'BillingRow' });
+export type BillingRow = z.infer<typeof billingRowSchema>;
 
 export const BILLING_COLUMNS = [
   'tenant_id',

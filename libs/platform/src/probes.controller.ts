@@ -2,6 +2,21 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { register } from 'prom-client';
+import { z } from 'zod';
+
+export const healthSchema = z.object({ status: z.literal('ok') });
+export type Health = z.infer<typeof healthSchema>;
+
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    checks: z.record(z.string(), z.string()).meta({
+      description: '`ok`, or `down: <reason>`, per connection.',
+      example: { postgres: 'ok', redis: 'ok', rabbitmq: 'ok' },
+    }),
+  })
+  .meta({ id: 'Readiness' });
+export type Readiness = z.infer<typeof readinessSchema>;
 
 export interface ReadinessCheck {
   name: string;
@@ -18,12 +33,12 @@ export class ProbesController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 
   @Get('healthz')
-  healthz() {
+  healthz(): Health {
     return { status: 'ok' };
   }
 
   @Get('readyz')
-  async readyz(@Res({ passthrough: true }) reply: FastifyReply) {
+  async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {

@@ -1,11 +1,11 @@
-import type { AuditEventRecord } from '@docsession/contracts';
+import type { AuditEventRecord, AuditEventType } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
 import type { SessionService } from './session.service';
 
 interface AuditEventRow {
   at: Date;
-  type: string;
+  type: AuditEventType;
   session_id: string | null;
   details: Record<string, unknown> | null;
 }

@@ -1,13 +1,10 @@
-import { callbackSchema } from '@docsession/contracts';
+import { callbackSchema, DEFAULT_CALLBACK_RETRIES } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SaveCallbackQueue } from './save-callback-queue';
-
-/** Attempts after the first when the session's callback does not say (API.md: `retries`). */
-export const DEFAULT_CALLBACK_RETRIES = 3;
 
 const COPY_PREFIX = 'cb-';
 const COPY_KEY = /^cb-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;

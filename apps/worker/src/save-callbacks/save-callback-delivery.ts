@@ -1,3 +1,4 @@
+import { DEFAULT_CALLBACK_TIMEOUT_MS } from '@docsession/contracts';
 import { callbackCopyKey, type AttemptOutcome, type SaveDelivery, type SaveDeliveryStore } from '@docsession/sessions';
 import type { BlobStore } from '@docsession/storage';
 import { type TenancyService, webhookSecret } from '@docsession/tenancy';
@@ -6,9 +7,6 @@ import { Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { postWebhook, WebhookPostError } from '../webhook-post';
 import { InvalidCallbackHeader, saveCallbackRequest } from './save-callback-request';
-
-/** Each attempt's deadline when the session's callback does not say (API.md: `timeout_ms`). */
-export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 
 /**
  * What one attempt came to: `retry` asks the job runner for another attempt (after its
