@@ -9,15 +9,41 @@ import { METERING_RPC, type MeteringRpcClient } from '../backends';
 import { SECRET_KEY } from '../secrets.providers';
 import { IdPipe } from '../http/id.pipe';
 
-const createTenantSchema = z
+export const createTenantSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    plan_name: z.string().trim().min(1).max(100).optional(),
-    usage_limit: z.number().int().min(0).optional(),
-    grace_percent: z.number().int().min(0).max(1000).optional(),
-    webhook_url: z.url({ protocol: /^https?$/ }).optional(),
+    plan_name: z.string().trim().min(1).max(100).optional().meta({ description: 'Default: `standard`.' }),
+    usage_limit: z.number().int().min(0).optional().meta({ description: 'Default: DEFAULT_USAGE_LIMIT.' }),
+    grace_percent: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Default: DEFAULT_GRACE_PERCENT.' }),
+    webhook_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({ description: 'Where usage alerts are delivered, signed with the webhook secret.' }),
   })
-  .strict();
+  .strict()
+  .meta({
+    id: 'TenantCreateRequest',
+    example: { name: 'acme', usage_limit: 50_000, grace_percent: 10, webhook_url: 'https://acme.example/usage-alerts' },
+  });
+
+export const tenantCreatedSchema = z
+  .object({ tenant_id: z.uuid(), api_key: z.string(), webhook_secret: z.string() })
+  .meta({ id: 'TenantCreated', description: 'The secrets are shown once (stored hashed).' });
+export type TenantCreated = z.infer<typeof tenantCreatedSchema>;
+
+export const keyCreatedSchema = z
+  .object({ key_id: z.uuid(), api_key: z.string() })
+  .meta({ id: 'KeyCreated', description: 'The key is shown once (stored hashed).' });
+export type KeyCreated = z.infer<typeof keyCreatedSchema>;
+
+export const keyRevokedSchema = z.object({ key_id: z.uuid(), revoked: z.literal(true) }).meta({ id: 'KeyRevoked' });
+export type KeyRevoked = z.infer<typeof keyRevokedSchema>;
 
 /** Operator API: tenants with their plan, and API keys. */
 @Controller('v1/admin')
@@ -34,7 +60,7 @@ export class AdminController {
   /** The plan is set first: a failure then leaves no tenant behind, only an unused plan row. */
   @Post('tenants')
   @HttpCode(201)
-  async createTenant(@Body() body: unknown) {
+  async createTenant(@Body() body: unknown): Promise<TenantCreated> {
     const input = createTenantSchema.parse(body ?? {});
     const tenantId = randomUUID();
     await this.metering.call(MeteringRpc.SetPlan, {
@@ -52,14 +78,14 @@ export class AdminController {
 
   @Post('tenants/:tenantId/keys')
   @HttpCode(201)
-  async createKey(@Param('tenantId', IdPipe) tenantId: string) {
+  async createKey(@Param('tenantId', IdPipe) tenantId: string): Promise<KeyCreated> {
     const key = await this.tenancy.createKey(tenantId);
     if (!key) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
     return { key_id: key.keyId, api_key: key.apiKey };
   }
 
   @Delete('keys/:keyId')
-  async revokeKey(@Param('keyId', IdPipe) keyId: string) {
+  async revokeKey(@Param('keyId', IdPipe) keyId: string): Promise<KeyRevoked> {
     const keyHash = await this.tenancy.revokeKey(keyId);
     if (!keyHash) throw new DomainError(ErrorCode.NotFound, 'No such key.');
     await this.revocations.announce(keyHash);

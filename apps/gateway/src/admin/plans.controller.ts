@@ -7,17 +7,24 @@ import { METERING_RPC, type MeteringRpcClient } from '../backends';
 import { IdPipe } from '../http/id.pipe';
 import { QuotaGate } from '../quota/quota-gate';
 
-const planChangeSchema = z
+export const planChangeSchema = z
   .object({
     name: z.string().trim().min(1).max(100).optional(),
-    usage_limit: z.number().int().min(0).max(1_000_000_000_000).optional(),
-    grace_percent: z.number().int().min(0).max(1000).optional(),
+    usage_limit: z.number().int().min(0).max(1_000_000_000_000).optional().meta({ example: 50_000 }),
+    grace_percent: z.number().int().min(0).max(1000).optional().meta({ example: 10 }),
   })
   .strict()
-  .refine(
-    (c) => Object.values(c).some((v) => v !== undefined),
-    'send at least one of name, usage_limit, grace_percent',
-  );
+  .refine((c) => Object.values(c).some((v) => v !== undefined), 'send at least one of name, usage_limit, grace_percent')
+  .meta({
+    id: 'PlanChange',
+    description: 'The fields to change (at least one); the others keep their value.',
+    minProperties: 1,
+  });
+
+export const planViewSchema = z
+  .object({ tenant_id: z.uuid(), name: z.string(), usage_limit: z.int().min(0), grace_percent: z.int().min(0) })
+  .meta({ id: 'Plan', description: 'The plan as it now is; it applies to the next open on every gateway.' });
+export type PlanView = z.infer<typeof planViewSchema>;
 
 /** Operator API: a tenant's plan. */
 @Controller('v1/admin/tenants')
@@ -37,7 +44,7 @@ export class PlansController {
    * overwritten); should that write fail, within QUOTA_PLAN_CACHE_SECONDS.
    */
   @Patch(':tenantId/plan')
-  async change(@Param('tenantId', IdPipe) tenantId: string, @Body() body: unknown) {
+  async change(@Param('tenantId', IdPipe) tenantId: string, @Body() body: unknown): Promise<PlanView> {
     const change = planChangeSchema.parse(body ?? {});
     if (!(await this.tenancy.findTenant(tenantId))) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
     const plan = await this.metering.call(MeteringRpc.UpdatePlan, {

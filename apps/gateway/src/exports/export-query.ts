@@ -1,5 +1,13 @@
-import { DomainError, ErrorCode } from '@docsession/contracts';
+import { DomainError, ErrorCode, periodLabelSchema } from '@docsession/contracts';
 import { parsePeriodLabel, type Period } from '@docsession/metering';
+import { z } from 'zod';
+
+/** The query of an export route, as the document shows it. */
+export const exportQuerySchema = <F extends string>(formats: readonly [F, ...F[]]) =>
+  z.object({
+    period: periodLabelSchema.meta({ description: 'The month, YYYY-MM (UTC).', example: '2026-11' }),
+    format: z.enum(formats).meta({ description: 'The output format.' }),
+  });
 
 /**
  * `?period=YYYY-MM&format=…` of the export routes, both required. Anything else is a

@@ -1,8 +1,8 @@
-import { DomainError, ErrorCode, HTTP_STATUS_OF, type ErrorBody } from '@docsession/contracts';
+import { DomainError, ErrorCode, errorBodySchema, HTTP_STATUS_OF, type ErrorBody } from '@docsession/contracts';
 import { BlobTooLargeError } from '@docsession/storage';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 
 /** Fastify's own errors that are the client's fault, by their code. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -31,6 +31,10 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 const logger = new Logger('Errors');
 
+/** The body of every error answer. */
+export const errorEnvelopeSchema = z.object({ error: errorBodySchema }).meta({ id: 'Error' });
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+
 /**
  * The one place where failures become HTTP answers: every error leaves the gateway
  * with a status and body from the contract's table, and nothing internal in it. Used
@@ -40,11 +44,12 @@ const logger = new Logger('Errors');
 export function sendError(reply: FastifyReply, exception: unknown): void {
   if (reply.sent) return;
   const body = errorBodyOf(exception);
+  const envelope: ErrorEnvelope = { error: body };
   reply
     .status(HTTP_STATUS_OF[body.code])
     .header('content-type', 'application/json; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send({ error: body });
+    .send(envelope);
 }
 
 @Catch()

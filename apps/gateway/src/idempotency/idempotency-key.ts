@@ -1,7 +1,22 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** The request header, as the document shows it. */
+export const idempotencyKeyHeaderSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(IDEMPOTENCY_KEY_MAX_LENGTH)
+    .optional()
+    .meta({
+      description:
+        'A repeat with the same key and the same body within 24 h returns the original status and body with ' +
+        '`Idempotent-Replayed: true`, creates nothing and bills nothing; a different body answers 409.',
+    }),
+});
 
 /**
  * The request's `Idempotency-Key`, or null when it has none. A key that is empty,

@@ -4,6 +4,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { IdPipe } from '../http/id.pipe';
+import { presentAuditTrail, type AuditTrail } from './document-views';
 
 /** A document's audit trail, oldest first; it outlives the content. */
 @Controller('v1/documents')
@@ -12,13 +13,11 @@ export class AuditController {
   constructor(@Inject(SESSION_RPC) private readonly sessions: SessionRpcClient) {}
 
   @Get(':documentId/events')
-  async events(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+  async events(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string): Promise<AuditTrail> {
     const events = await this.sessions.call(SessionRpc.ListDocumentEvents, {
       tenantId,
       documentId,
     });
-    return {
-      events: events.map((e) => ({ at: e.at, type: e.type, session_id: e.sessionId, details: e.details })),
-    };
+    return presentAuditTrail(events);
   }
 }

@@ -8,6 +8,13 @@ import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { contentReply } from '../http/content-reply';
 import { IdPipe } from '../http/id.pipe';
 import { jsonFingerprint } from '../idempotency/request-fingerprint';
+import {
+  presentDeletedDocument,
+  presentDocument,
+  type DocumentDeletedView,
+  type DocumentView,
+  type SessionList,
+} from './document-views';
 import { OpenAdmission } from './open-admission';
 import { SessionOpener } from './session-opener';
 import { SessionPresenter, type SessionView } from './session-presenter';
@@ -57,41 +64,27 @@ export class DocumentsController {
   }
 
   @Get(':documentId')
-  async get(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+  async get(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string): Promise<DocumentView> {
     const d = await this.sessions.call(SessionRpc.GetDocument, { tenantId, documentId });
-    return {
-      document_id: d.documentId,
-      external_id: d.externalId,
-      name: d.name,
-      content_type: d.contentType,
-      size_bytes: d.sizeBytes,
-      sha256: d.sha256,
-      version: d.version,
-      status: d.status,
-      created_at: d.createdAt,
-      expires_at: d.expiresAt,
-      purged_at: d.purgedAt,
-      active_sessions_count: d.activeSessionsCount,
-      sessions_count: d.sessionsCount,
-      collaborators: d.collaborators.map((c) => ({
-        session_id: c.sessionId,
-        user: c.user,
-        status: c.status,
-        host: c.host,
-      })),
-    };
+    return presentDocument(d);
   }
 
   @Get(':documentId/sessions')
-  async sessionsOf(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+  async sessionsOf(
+    @TenantId() tenantId: string,
+    @Param('documentId', IdPipe) documentId: string,
+  ): Promise<SessionList> {
     const list = await this.sessions.call(SessionRpc.ListDocumentSessions, { tenantId, documentId });
     return { sessions: list.map((s) => this.presenter.present(s)) };
   }
 
   @Delete(':documentId')
-  async remove(@TenantId() tenantId: string, @Param('documentId', IdPipe) documentId: string) {
+  async remove(
+    @TenantId() tenantId: string,
+    @Param('documentId', IdPipe) documentId: string,
+  ): Promise<DocumentDeletedView> {
     const result = await this.sessions.call(SessionRpc.DeleteDocument, { tenantId, documentId });
-    return { document_id: result.documentId, status: result.status, deleted: true };
+    return presentDeletedDocument(result);
   }
 
   @Get(':documentId/content')

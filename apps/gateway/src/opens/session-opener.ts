@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { DocumentIntake } from './document-intake';
-import { assertTtlWithin, sessionOptionsSchema, type SessionOptions } from './open-options';
+import { assertTtlWithin, DEFAULT_MODE, sessionOptionsSchema, type SessionOptions } from './open-options';
 import { SessionPresenter, type SessionView } from './session-presenter';
 import { SessionTokens } from './session-tokens';
 
@@ -84,7 +84,7 @@ export class SessionOpener {
       session: {
         sessionId,
         tokenHash: SessionTokens.hashOf(this.tokens.tokenOf(sessionId)),
-        mode: options.mode ?? 'edit',
+        mode: options.mode ?? DEFAULT_MODE,
         user: options.user ?? null,
         expiresAt: new Date(now + ttlSeconds * 1000).toISOString(),
         callback: options.callback ?? null,

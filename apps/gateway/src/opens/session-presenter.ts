@@ -1,23 +1,37 @@
-import type { SessionCreated, SessionRecord } from '@docsession/contracts';
+import {
+  closeReasonSchema,
+  isoTimeSchema,
+  sessionModeSchema,
+  sessionStatusSchema,
+  userSchema,
+  type SessionCreated,
+  type SessionRecord,
+} from '@docsession/contracts';
+import { z } from 'zod';
 import type { SessionTokens } from './session-tokens';
 
-/** The Session object of the HTTP contract, field for field. */
-export interface SessionView {
-  session_id: string;
-  document_id: string;
-  status: SessionRecord['status'];
-  mode: SessionRecord['mode'];
-  user: SessionRecord['user'];
-  document_url: string;
-  session_url: string;
-  session_delete_url: string;
-  document_delete_url: string;
-  created_at: string;
-  opened_at: string | null;
-  closed_at: string | null;
-  expires_at: string;
-  close_reason: SessionRecord['closeReason'];
-}
+/** The Session object of the HTTP contract, field for field, in API.md's order. */
+export const sessionViewSchema = z
+  .object({
+    session_id: z.uuid(),
+    document_id: z.uuid(),
+    status: sessionStatusSchema.meta({
+      description: '`inactive` → `active` (opened in a browser) → `closed` or `expired` (both final).',
+    }),
+    mode: sessionModeSchema,
+    user: userSchema.nullable(),
+    document_url: z.url().meta({ description: '`<PUBLIC_URL>/s/<token>`; the token is the browser bearer secret.' }),
+    session_url: z.url().meta({ description: '`<PUBLIC_URL>/v1/sessions/<session_id>`' }),
+    session_delete_url: z.url().meta({ description: '`<PUBLIC_URL>/v1/sessions/<session_id>`' }),
+    document_delete_url: z.url().meta({ description: '`<PUBLIC_URL>/v1/documents/<document_id>`' }),
+    created_at: isoTimeSchema,
+    opened_at: isoTimeSchema.nullable(),
+    closed_at: isoTimeSchema.nullable(),
+    expires_at: isoTimeSchema,
+    close_reason: closeReasonSchema.nullable(),
+  })
+  .meta({ id: 'Session', description: 'One user’s right to view/edit a document through `document_url`.' });
+export type SessionView = z.infer<typeof sessionViewSchema>;
 
 export class SessionPresenter {
   constructor(

@@ -1,4 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+
+/** 256 bits in base64url. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The token in `document_url`, as a path parameter (any other string names no session: 404). */
+export const sessionTokenSchema = z
+  .string()
+  .regex(TOKEN)
+  .meta({ description: 'The bearer secret of document_url (≥ 128 random bits, base64url).' });
 
 /**
  * The browser's bearer secret for a session: an HMAC of the session id under the
@@ -18,6 +28,6 @@ export class SessionTokens {
 
   /** A string that could be a token; anything else is unknown without asking anyone. */
   static looksValid(token: string): boolean {
-    return /^[A-Za-z0-9_-]{43}$/.test(token);
+    return TOKEN.test(token);
   }
 }

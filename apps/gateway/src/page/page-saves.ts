@@ -1,16 +1,17 @@
-import { DomainError, ErrorCode, SessionRpc } from '@docsession/contracts';
+import { DomainError, ErrorCode, isoTimeSchema, SessionRpc } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { SessionTokens } from '../opens/session-tokens';
 
 /** The answer of `PUT /s/{token}/content`. */
-export interface SaveReply {
-  version: number;
-  saved_at: string;
-}
+export const saveReplySchema = z
+  .object({ version: z.int().min(1), saved_at: isoTimeSchema })
+  .meta({ id: 'SaveResult' });
+export type SaveReply = z.infer<typeof saveReplySchema>;
 
 /**
  * `PUT /s/{token}/content`: the gateway's half of a save. It stages the bytes in a blob of
