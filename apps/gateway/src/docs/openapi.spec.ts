@@ -1,13 +1,26 @@
-import type { OperationObject, PathItemObject, SchemaObject } from '@nestjs/swagger';
-import { openApiDocument } from './openapi';
+import {
+  callbackSchema,
+  closeReasonSchema,
+  ErrorCode,
+  HTTP_STATUS_OF,
+  sessionModeSchema,
+  sessionStatusSchema,
+} from '@docsession/contracts';
+import type { OperationObject, PathItemObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { planChangeSchema } from '../admin/plans.controller';
+import { sessionOptionsSchema } from '../opens/open-options';
+import { GATEWAY_ROUTES } from './gateway-routes';
+import { generateOpenApi } from './openapi-document';
 
 const PUBLIC_URL = 'https://docs.example.test';
-const doc = openApiDocument(PUBLIC_URL);
+const { document: doc, examples } = generateOpenApi(GATEWAY_ROUTES, PUBLIC_URL);
 
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+const METHODS: Method[] = ['get', 'put', 'post', 'patch', 'delete'];
 
 /** Every route of API.md (/work/shared/API.md), written out, and the project's additions. */
-const EXPECTED_ROUTES: [Method, string][] = [
+const API_MD_ROUTES: [Method, string][] = [
   ['post', '/v1/documents'],
   ['post', '/v1/documents/{document_id}/sessions'],
   ['get', '/v1/sessions/{session_id}'],
@@ -55,29 +68,11 @@ const SESSION_FIELDS = [
   'close_reason',
 ];
 
-/** The codes of API.md's error table, in its order. */
-const ERROR_CODES = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'idempotency_key_reused',
-  'gone',
-  'payload_too_large',
-  'unsupported_media_type',
-  'url_fetch_failed',
-  'usage_exceeded',
-  'rate_limited',
-  'unavailable',
-];
-
-const METHODS: Method[] = ['get', 'put', 'post', 'patch', 'delete'];
-
-function operations(): { route: string; op: OperationObject }[] {
-  return Object.entries(doc.paths).flatMap(([path, item]: [string, PathItemObject]) =>
+function operations(): { route: string; path: string; op: OperationObject }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
     METHODS.flatMap((method) => {
-      const op = item[method];
-      return op ? [{ route: `${method.toUpperCase()} ${path}`, op }] : [];
+      const op = (item as PathItemObject)[method];
+      return op ? [{ route: `${method.toUpperCase()} ${path}`, path, op }] : [];
     }),
   );
 }
@@ -104,13 +99,20 @@ function resolve(pointer: string): unknown {
     );
 }
 
-const schema = (name: string): SchemaObject => {
+const component = (name: string): SchemaObject => {
   const s = doc.components?.schemas?.[name];
   if (!s || '$ref' in s) throw new Error(`schema ${name} missing`);
   return s;
 };
+const property = (schema: SchemaObject, name: string): SchemaObject => {
+  const p = schema.properties?.[name] as SchemaObject | ReferenceObject | undefined;
+  if (!p) throw new Error(`property ${name} missing`);
+  return '$ref' in p ? (resolve(p.$ref) as SchemaObject) : p;
+};
+/** A nullable `$ref` is written `{ nullable, allOf: [ref] }`; a nullable enum lists `null` too. */
+const enumOf = (schema: SchemaObject): unknown[] | undefined => schema.enum;
 
-describe('openApiDocument', () => {
+describe('the generated OpenAPI document', () => {
   it('is an OpenAPI 3.0.3 document served for the public URL', () => {
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.info).toMatchObject({ title: 'docsession', version: '1' });
@@ -124,54 +126,134 @@ describe('openApiDocument', () => {
     expect(broken).toEqual([]);
   });
 
-  it('documents every route of API.md, and nothing else, each with a unique operationId and a summary', () => {
-    const documented = operations();
-    const expected = EXPECTED_ROUTES.map(([method, path]) => `${method.toUpperCase()} ${path}`);
-    for (const [method, path] of EXPECTED_ROUTES) {
-      const op = doc.paths[path]?.[method];
-      expect({ route: `${method} ${path}`, operationId: op?.operationId }).toEqual({
+  it('documents every route of API.md, each with a unique operationId, a summary and a success', () => {
+    for (const [method, path] of API_MD_ROUTES) {
+      expect({ route: `${method} ${path}`, documented: doc.paths[path]?.[method] !== undefined }).toEqual({
         route: `${method} ${path}`,
-        operationId: expect.any(String),
+        documented: true,
       });
-      expect(op?.summary).toEqual(expect.any(String));
     }
-    expect(documented.map((d) => d.route).sort()).toEqual([...expected].sort());
+    const documented = operations();
+    for (const { route, op } of documented) {
+      expect({
+        route,
+        summary: typeof op.summary,
+        success: Object.keys(op.responses).some((s) => /^2/.test(s)),
+      }).toEqual({ route, summary: 'string', success: true });
+    }
     const ids = documented.map((d) => d.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('declares every path parameter of a templated path', () => {
-    for (const [path, item] of Object.entries(doc.paths)) {
-      const declared = [...(item.parameters ?? []), ...METHODS.flatMap((m) => item[m]?.parameters ?? [])]
+  it('declares every path parameter of a templated path, and no other', () => {
+    for (const { route, path, op } of operations()) {
+      const declared = (op.parameters ?? [])
         .map((p) => ('$ref' in p ? resolve(p.$ref) : p) as { name: string; in: string })
         .filter((p) => p.in === 'path')
         .map((p) => p.name);
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      expect({ path, params: [...new Set(declared)].sort() }).toEqual({ path, params: templated.sort() });
+      expect({ route, params: declared.sort() }).toEqual({ route, params: templated.sort() });
     }
   });
 
-  it('secures the tenant and admin routes, and only them', () => {
-    for (const { route, op } of operations()) {
-      const path = route.split(' ')[1];
-      const expected = path.startsWith('/v1/admin/')
-        ? [{ adminToken: [] }]
-        : path.startsWith('/v1/')
-          ? [{ apiKey: [] }, { apiKeyHeader: [] }]
-          : undefined;
+  it('secures the tenant and admin routes as API.md says', () => {
+    for (const { route, path, op } of operations()) {
+      if (!path.startsWith('/v1/')) continue;
+      const expected = path.startsWith('/v1/admin/') ? [{ adminToken: [] }] : [{ apiKey: [] }, { apiKeyHeader: [] }];
       expect({ route, security: op.security }).toEqual({ route, security: expected });
+    }
+    for (const { route, path, op } of operations()) {
+      if (path.startsWith('/s/') || ['/healthz', '/readyz', '/metrics'].includes(path)) {
+        expect({ route, security: op.security }).toEqual({ route, security: undefined });
+      }
     }
   });
 
   it('has the 14 fields of the Session object, in the order of API.md', () => {
-    expect(Object.keys(schema('Session').properties ?? {})).toEqual(SESSION_FIELDS);
+    expect(Object.keys(component('Session').properties ?? {})).toEqual(SESSION_FIELDS);
     expect(SESSION_FIELDS).toHaveLength(14);
   });
 
-  it('has the 12 error codes of API.md in the Error envelope', () => {
-    const envelope = schema('Error').properties?.error as SchemaObject;
-    const code = envelope.properties?.code as SchemaObject;
-    expect(code.enum).toEqual(ERROR_CODES);
-    expect(ERROR_CODES).toHaveLength(12);
+  it('takes its enums from the schemas that define them', () => {
+    const session = component('Session');
+    expect(enumOf(property(session, 'status'))).toEqual(sessionStatusSchema.options);
+    expect(enumOf(property(session, 'mode'))).toEqual(sessionModeSchema.options);
+    expect(enumOf(property(session, 'close_reason'))).toEqual([...closeReasonSchema.options, null]);
+  });
+
+  it('has every error code of the one map in the Error envelope, in its order', () => {
+    const envelope = property(component('Error'), 'error');
+    expect(enumOf(property(envelope, 'code'))).toEqual(Object.values(ErrorCode));
+    expect(Object.keys(HTTP_STATUS_OF)).toEqual(Object.values(ErrorCode));
+  });
+
+  it('answers each error code under the status HTTP_STATUS_OF gives it', () => {
+    const codes = Object.keys(HTTP_STATUS_OF) as ErrorCode[];
+    let checked = 0;
+    for (const { route, op } of operations()) {
+      for (const [status, reply] of Object.entries(op.responses) as [string, ResponseObject][]) {
+        const named = codes.filter((code) => reply.description.includes(`\`${code}\``));
+        for (const code of named)
+          expect({ route, code, status: Number(status) }).toEqual({ route, code, status: HTTP_STATUS_OF[code] });
+        checked += named.length;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('shows only examples that the schema they sit on accepts', () => {
+    expect(examples.length).toBeGreaterThan(15);
+    const refused = examples
+      .filter(({ schema, value }) => !z.safeParse(schema, value).success)
+      .map(({ where, value }) => ({ where, value }));
+    expect(refused).toEqual([]);
+  });
+
+  it('documents the bounds the validators enforce: at each bound accepted, past it refused', () => {
+    const url = { save_url: 'https://partner.example/save' };
+    const callback = component('Callback');
+    // ttl_seconds has no maximum in its schema: SESSION_TTL_MAX_SECONDS bounds it.
+    const bounds: { schema: z.ZodType; base: object; field: string; documented: SchemaObject; max: boolean }[] = [
+      { schema: callbackSchema, base: url, field: 'retries', documented: property(callback, 'retries'), max: true },
+      {
+        schema: callbackSchema,
+        base: url,
+        field: 'timeout_ms',
+        documented: property(callback, 'timeout_ms'),
+        max: true,
+      },
+      {
+        schema: planChangeSchema,
+        base: {},
+        field: 'grace_percent',
+        documented: property(component('PlanChange'), 'grace_percent'),
+        max: true,
+      },
+      {
+        schema: sessionOptionsSchema,
+        base: {},
+        field: 'ttl_seconds',
+        documented: property(component('SessionOptions'), 'ttl_seconds'),
+        max: false,
+      },
+    ];
+    for (const { schema, base, field, documented, max } of bounds) {
+      const accepts = (n: number) => schema.safeParse({ ...base, [field]: n }).success;
+      const { minimum, maximum, exclusiveMinimum } = documented;
+      if (minimum === undefined || (max && maximum === undefined)) throw new Error(`${field}: bounds not documented`);
+      const lowest = exclusiveMinimum ? minimum + 1 : minimum;
+      expect({ field, lowest: accepts(lowest), below: accepts(lowest - 1) }).toEqual({
+        field,
+        lowest: true,
+        below: false,
+      });
+      if (max) {
+        expect({ field, highest: accepts(maximum!), above: accepts(maximum! + 1) }).toEqual({
+          field,
+          highest: true,
+          above: false,
+        });
+      }
+    }
   });
 });

@@ -1,0 +1,38 @@
+import multipart from '@fastify/multipart';
+import type { AppConfig } from '@docsession/platform';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GATEWAY_ROUTES } from './docs/gateway-routes';
+import { generateOpenApi } from './docs/openapi-document';
+import { ContractErrorFilter } from './http/error.filter';
+import { registerSaveRoute } from './page/save-route';
+
+/** The gateway's HTTP server options, from the validated configuration. */
+export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof FastifyAdapter>[0] => ({
+  // A base64 body is 4/3 of the document, plus room for the options around it.
+  bodyLimit: Math.ceil((c.MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024,
+  trustProxy: true,
+});
+
+/**
+ * Everything the gateway's HTTP app gets besides its controllers: body parsing, headers,
+ * the error envelope, the routes registered on Fastify directly, and the document.
+ * Also run by the route test, so that it sees every route the gateway registers.
+ */
+export async function configureGateway(app: NestFastifyApplication, c: AppConfig): Promise<void> {
+  await app.register(multipart, {
+    // One byte over the limit, so the blob store sees the overflow and refuses it.
+    limits: { fileSize: c.MAX_UPLOAD_BYTES + 1, files: 1, fields: 4, fieldSize: 64 * 1024, parts: 5 },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // API answers describe state that changes at any moment: never cache them.
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.useGlobalFilters(new ContractErrorFilter());
+  registerSaveRoute(app, c);
+  SwaggerModule.setup('docs', app, generateOpenApi(GATEWAY_ROUTES, c.PUBLIC_URL).document, {
+    jsonDocumentUrl: 'docs-json',
+  });
+}
