@@ -3,8 +3,11 @@ import {
   LocalSystem,
   newIsolatedEnvironment,
   removeIsolatedResources,
+  startS3Server,
   type IsolatedEnvironment,
 } from '@docsession/local-instance';
+import { parseConfig } from '@docsession/platform';
+import { blobStoreFor, type BlobStore } from '@docsession/storage';
 import { Client } from 'pg';
 
 export const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -15,28 +18,66 @@ export interface BenchInstance {
   base: string;
   apiKey: string;
   tenantId: string;
+  /** The instance's blob store, as its services see it. */
+  blobs: BlobStore;
 }
 
-/** A throwaway instance on this machine's servers with one tenant; removed again after `run`. */
+export interface BenchBlobStore {
+  description: string;
+  /** The settings that give the instance under test this store. */
+  settings: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+/**
+ * The blob store of the instance under test, as BENCH_BLOB_STORE says: `local` (default: files
+ * under its DATA_DIR) or `s3` (an s3rver started on this machine for the run, removed after).
+ */
+export async function benchBlobStore(): Promise<BenchBlobStore> {
+  const kind = process.env.BENCH_BLOB_STORE ?? 'local';
+  if (kind === 'local') {
+    return { description: 'local (files under DATA_DIR)', settings: { BLOB_STORE: 'local' }, stop: async () => {} };
+  }
+  if (kind !== 's3') throw new Error(`BENCH_BLOB_STORE must be local or s3, not ${JSON.stringify(kind)}`);
+  const server = await startS3Server('bench');
+  return {
+    description: `s3 (s3rver on this machine, ${server.endpoint})`,
+    settings: { ...server.settings, S3_PREFIX: 'bench/' },
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * A throwaway instance on this machine's servers with one tenant, on the blob store
+ * BENCH_BLOB_STORE names; removed again after `run`.
+ */
 export async function withBenchInstance(
   prefix: string,
   settings: NodeJS.ProcessEnv,
   run: (b: BenchInstance) => Promise<void>,
 ) {
-  const t = await newIsolatedEnvironment(prefix, { LOG_LEVEL: 'warn', ...settings });
-  const system = new LocalSystem(t.env, (name, line) => say(`  [${name}] ${line}`));
+  const store = await benchBlobStore();
+  say(`Blob store: ${store.description}`);
   try {
-    await system.migrate();
-    await system.start(defaultProcesses(t.ports));
-    const base = `http://127.0.0.1:${t.ports.gateway}`;
-    const tenant = (await request('POST', `${base}/v1/admin/tenants`, t.adminToken, {
-      name: 'bench',
-      usage_limit: 10_000_000,
-    })) as { api_key: string; tenant_id: string };
-    await run({ t, system, base, apiKey: tenant.api_key, tenantId: tenant.tenant_id });
+    const t = await newIsolatedEnvironment(prefix, { LOG_LEVEL: 'warn', ...store.settings, ...settings });
+    const system = new LocalSystem(t.env, (name, line) => say(`  [${name}] ${line}`));
+    const blobs = blobStoreFor(parseConfig(t.env));
+    try {
+      await system.migrate();
+      await system.start(defaultProcesses(t.ports));
+      const base = `http://127.0.0.1:${t.ports.gateway}`;
+      const tenant = (await request('POST', `${base}/v1/admin/tenants`, t.adminToken, {
+        name: 'bench',
+        usage_limit: 10_000_000,
+      })) as { api_key: string; tenant_id: string };
+      await run({ t, system, base, apiKey: tenant.api_key, tenantId: tenant.tenant_id, blobs });
+    } finally {
+      blobs.close();
+      await system.stop();
+      await removeIsolatedResources(t.env);
+    }
   } finally {
-    await system.stop();
-    await removeIsolatedResources(t.env);
+    await store.stop();
   }
 }
 

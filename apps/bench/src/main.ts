@@ -10,6 +10,7 @@ import {
   type IsolatedEnvironment,
 } from '@docsession/local-instance';
 import { parseConfig } from '@docsession/platform';
+import { benchBlobStore } from './bench-instance';
 import { memoryOf } from './memory';
 import { driveOpens, jsonOpen, type LoadResult, type LoadSettings } from './open-load';
 import { ms, summarize } from './stats';
@@ -21,7 +22,9 @@ import { ms, summarize } from './stats';
  * latency of sequential opens, and each service's memory. Asserts nothing.
  *
  * Settings: BENCH_CONNECTIONS (64), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (20),
- * BENCH_SEQUENTIAL (200), BENCH_REFERENCE (1; 0 skips the yardstick). Any service setting in
+ * BENCH_SEQUENTIAL (200), BENCH_REFERENCE (1; 0 skips the yardstick), BENCH_BLOB_STORE (local;
+ * s3: the instance keeps documents in an s3rver started for the run — the reference always
+ * writes files under DATA_DIR, so the ratio then shows what S3 costs). Any service setting in
  * the environment (RATE_LIMIT_PER_SECOND, LOG_FORMAT…) reaches the instance under test.
  */
 const LOAD: LoadSettings = {
@@ -35,7 +38,17 @@ const WITH_REFERENCE = process.env.BENCH_REFERENCE !== '0';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const t = await newIsolatedEnvironment('bench', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const store = await benchBlobStore();
+  say(`Blob store of the instance under test: ${store.description}`);
+  try {
+    await measure(store.settings);
+  } finally {
+    await store.stop();
+  }
+}
+
+async function measure(blobStoreSettings: NodeJS.ProcessEnv): Promise<void> {
+  const t = await newIsolatedEnvironment('bench', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...blobStoreSettings });
   say(
     `Load: ${LOAD.connections} keep-alive connections, closed loop, JSON with 4 KiB content_base64, ` +
       `a fresh Idempotency-Key per request; ${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured`,

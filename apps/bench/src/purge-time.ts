@@ -1,13 +1,11 @@
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { eventually } from '@docsession/local-instance';
 import { request, say, withBenchInstance, withDatabase } from './bench-instance';
 
 /**
  * `npm run bench:purge`: how long the purge takes to clean up 10,000 stale documents —
- * live, each with one open session whose `expires_at` passed, a small blob file, and no
- * expiry job in Redis (as after a lost Redis). They are written straight into PostgreSQL
- * and DATA_DIR, then a manual purge is started through the admin API and timed.
+ * live, each with one open session whose `expires_at` passed, a small blob, and no expiry
+ * job in Redis (as after a lost Redis). They are written straight into PostgreSQL and the blob
+ * store (BENCH_BLOB_STORE), then a manual purge is started through the admin API and timed.
  */
 const DOCUMENTS = Number(process.env.BENCH_PURGE_DOCUMENTS ?? 10_000);
 
@@ -20,7 +18,7 @@ interface Run {
 }
 
 async function main(): Promise<void> {
-  await withBenchInstance('benchpurge', {}, async ({ t, base, tenantId }) => {
+  await withBenchInstance('benchpurge', {}, async ({ t, base, tenantId, blobs }) => {
     const runs = async () =>
       ((await request('GET', `${base}/v1/admin/purge-runs`, t.adminToken)) as { runs: Run[] }).runs;
     // The worker's first scheduled run (the schedule is new) goes first, so it does not race ours.
@@ -30,7 +28,7 @@ async function main(): Promise<void> {
       'the boot purge',
     );
 
-    say(`\nPurge: ${DOCUMENTS} stale documents (live, session past expires_at, blob file, no expiry job)`);
+    say(`\nPurge: ${DOCUMENTS} stale documents (live, session past expires_at, a blob, no expiry job)`);
     const seeded = performance.now();
     const ids = await withDatabase(t.env.DATABASE_URL!, async (db) => {
       const { rows } = await db.query<{ id: string }>(
@@ -47,10 +45,8 @@ async function main(): Promise<void> {
       await db.query('ANALYZE session.documents; ANALYZE session.sessions');
       return rows.map((r) => r.id);
     });
-    for (const id of ids) {
-      const dir = join(t.dataDir, 'blobs', id.slice(0, 2));
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, id), 'stale');
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(ids.slice(i, i + 50).map((id) => blobs.write(id, Buffer.from('stale'), 5)));
     }
     say(`  seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
 
@@ -69,8 +65,12 @@ async function main(): Promise<void> {
     );
     say(`  removed: ${JSON.stringify(run.removed)}`);
     say(`  ${(DOCUMENTS / took).toFixed(0)} documents/s`);
-    const left = ids.filter((id) => existsSync(join(t.dataDir, 'blobs', id.slice(0, 2), id))).length;
-    say(`  blob files left: ${left}`);
+    let left = 0;
+    for (let i = 0; i < ids.length; i += 50) {
+      const stored = await Promise.all(ids.slice(i, i + 50).map((id) => blobs.exists(id)));
+      left += stored.filter(Boolean).length;
+    }
+    say(`  blobs left: ${left}`);
   });
 }
 
