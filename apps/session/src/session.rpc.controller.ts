@@ -5,9 +5,11 @@ import {
   type PageSaveRequest,
   type SessionRef,
   type TokenRef,
+  type WopiAccessRequest,
+  type WopiLockRequest,
 } from '@docsession/contracts';
 import { DomainRpcExceptionFilter, RpcHandler } from '@docsession/platform';
-import { DocumentSaves, SessionPresence, SessionService } from '@docsession/sessions';
+import { DocumentSaves, SessionPresence, SessionService, WopiStore } from '@docsession/sessions';
 import { Controller, UseFilters } from '@nestjs/common';
 
 /** The gateway's questions and commands about sessions and documents. */
@@ -18,6 +20,7 @@ export class SessionRpcController {
     private readonly sessions: SessionService,
     private readonly presence: SessionPresence,
     private readonly saves: DocumentSaves,
+    private readonly wopi: WopiStore,
   ) {}
 
   @RpcHandler(SessionRpc.GetSession)
@@ -75,5 +78,15 @@ export class SessionRpcController {
   @RpcHandler(SessionRpc.GetPageContent)
   pageContent({ tokenHash }: TokenRef) {
     return this.sessions.pageContent(tokenHash);
+  }
+
+  @RpcHandler(SessionRpc.WopiAccess)
+  wopiAccess({ tokenHash, documentId }: WopiAccessRequest) {
+    return this.wopi.access(tokenHash, documentId);
+  }
+
+  @RpcHandler(SessionRpc.WopiLock)
+  wopiLock(request: WopiLockRequest) {
+    return this.wopi.applyLock(request);
   }
 }

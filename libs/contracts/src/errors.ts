@@ -10,6 +10,8 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   NotFound: 'not_found',
   IdempotencyKeyReused: 'idempotency_key_reused',
+  /** WOPI: the document is locked by someone else, or changed since the editor loaded it. */
+  Conflict: 'conflict',
   Gone: 'gone',
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
@@ -26,6 +28,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   idempotency_key_reused: 409,
+  conflict: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

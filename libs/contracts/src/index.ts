@@ -9,3 +9,4 @@ export * from './jobs';
 export * from './rpc';
 export * from './rpc-map';
 export * from './statuses';
+export * from './wopi';

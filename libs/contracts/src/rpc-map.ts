@@ -27,6 +27,7 @@ import {
   type UsageAlertRecord,
   type UsageReport,
 } from './rpc';
+import { wopiAccessSchema, wopiLockSchema, type WopiAccess, type WopiLockResult } from './wopi';
 
 /**
  * Request/reply patterns from the gateway to the services that own the state. Each
@@ -48,6 +49,8 @@ export const SessionRpc = {
   ListDocumentEvents: 'document.events',
   StartPurge: 'purge.start',
   ListPurgeRuns: 'purge.runs',
+  WopiAccess: 'wopi.access',
+  WopiLock: 'wopi.lock',
 } as const;
 
 export const MeteringRpc = {
@@ -86,6 +89,8 @@ export const SessionRpcMap = {
   [SessionRpc.ListDocumentEvents]: { request: documentRefSchema, reply: answers<AuditEventRecord[]>() },
   [SessionRpc.StartPurge]: { request: startPurgeSchema, reply: answers<PurgeStarted>() },
   [SessionRpc.ListPurgeRuns]: { request: listPurgeRunsSchema, reply: answers<PurgeRunRecord[]>() },
+  [SessionRpc.WopiAccess]: { request: wopiAccessSchema, reply: answers<WopiAccess>() },
+  [SessionRpc.WopiLock]: { request: wopiLockSchema, reply: answers<WopiLockResult>() },
 } as const satisfies Record<(typeof SessionRpc)[keyof typeof SessionRpc], RpcEntry>;
 
 export const MeteringRpcMap = {

@@ -29,14 +29,36 @@ export type DocumentRef = z.infer<typeof documentRefSchema>;
 export const tokenRefSchema = z.object({ tokenHash: z.string().regex(/^[0-9a-f]{64}$/) });
 export type TokenRef = z.infer<typeof tokenRefSchema>;
 
+/** WOPI lock ids are opaque strings from the editor; the protocol allows up to 1024 characters. */
+export const WOPI_LOCK_MAX_LENGTH = 1024;
+export const wopiLockIdSchema = z.string().min(1).max(WOPI_LOCK_MAX_LENGTH);
+
+/**
+ * The preconditions a PutFile adds to a save, checked under the document's lock: the lock the
+ * client holds, and Collabora's timestamp of the version it edited (`X-COOL-WOPI-Timestamp`).
+ */
+export const wopiSaveSchema = z.object({
+  documentId: z.uuid(),
+  lock: wopiLockIdSchema.nullable(),
+  timestamp: z.iso.datetime().nullable(),
+  exitSave: z.boolean(),
+  /** ONLYOFFICE's `X-WOPI-Editors`: the UserIds whose changes this save holds. */
+  editors: z.array(z.string().min(1).max(256)).max(100),
+});
+export type WopiSaveConditions = z.infer<typeof wopiSaveSchema>;
+
 /**
  * `page.save`: the gateway has staged the new bytes as blob `stagedKey`; the session
  * service moves them onto the document under its lock, or the save does not happen.
+ * `via` says which door the save came through (the page, or an editor's PutFile with its
+ * preconditions in `wopi`); it is one save either way.
  */
 export const pageSaveSchema = tokenRefSchema.extend({
   stagedKey: z.string().regex(/^save-[0-9a-f-]{36}$/),
   sizeBytes: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  via: z.enum(['page', 'wopi']).default('page'),
+  wopi: wopiSaveSchema.optional(),
 });
 export type PageSaveRequest = z.infer<typeof pageSaveSchema>;
 

@@ -130,6 +130,25 @@ export const configSchema = z.object({
   URL_IMPORT_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   /** Lets URL imports reach loopback and private addresses. For tests only. */
   URL_IMPORT_ALLOW_PRIVATE: flag(false),
+  /**
+   * The editor's (a WOPI client's: Collabora Online, ONLYOFFICE Docs) discovery XML, e.g.
+   * `http://collabora:9980/hosting/discovery`. Unset: no editor, every document gets the built-in page.
+   * Operator configuration, so not under the URL-import address policy.
+   */
+  EDITOR_DISCOVERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often the gateway fetches the discovery XML again (actions and proof keys change when the editor is updated). */
+  EDITOR_DISCOVERY_REFRESH_SECONDS: seconds(43_200),
+  /** After a failed discovery fetch, when to try again; also the least time between two refetches caused by failed proofs. */
+  EDITOR_DISCOVERY_RETRY_SECONDS: seconds(60),
+  /** Deadline of one discovery fetch. */
+  EDITOR_DISCOVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** The gateway's address as the editor server reaches it (WOPISrc, proofs). Default: PUBLIC_URL. */
+  WOPI_BASE_URL: z
+    .url()
+    .optional()
+    .transform((u) => u?.replace(/\/+$/, '')),
+  /** How long a WOPI lock lasts unless the editor refreshes it (the protocol's 30 minutes). */
+  WOPI_LOCK_SECONDS: seconds(1_800),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });

@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
 import type { EntityManager } from 'typeorm';
 import type { EndOutcome } from './session-store';
+import { removeWopiLocks } from './wopi-store';
 
 const OPEN = `('inactive', 'active')`;
 
@@ -69,6 +70,10 @@ export async function purgeUnusedOf(tx: EntityManager, documentIds: string[]): P
       purged.map((d) => ({ documentId: d.id, sessionId: null })),
       'document.purged',
       {},
+    );
+    await removeWopiLocks(
+      tx,
+      purged.map((d) => d.id),
     );
   }
   return new Map(purged.map((d) => [d.id, d.tenant_id]));

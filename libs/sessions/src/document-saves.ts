@@ -10,11 +10,13 @@ import type { BlobStore } from '@docsession/storage';
 import type { DataSource } from 'typeorm';
 import { isOpen, type SessionRow } from './rows';
 import type { PreparedDelivery, SaveDeliveries } from './save-deliveries';
+import { assertWopiSave } from './wopi-store';
 
 const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
 
 /**
- * Saves from the session page (`PUT /s/{token}/content`), not billable.
+ * Saves, not billable: from the session page (`PUT /s/{token}/content`) and from an editor
+ * (WOPI PutFile, which adds its lock and timestamp preconditions, checked under the same lock).
  *
  * Concurrency scheme: the gateway first streams the new bytes into a blob of their own
  * (`save-<uuid>`), outside any lock. Then one transaction here locks the document row, checks
@@ -55,7 +57,7 @@ export class DocumentSaves {
   }
 
   private async commit(request: PageSaveRequest, delivery: PreparedDelivery | null): Promise<PageSaveResult> {
-    const { tokenHash, stagedKey, sizeBytes, sha256 } = request;
+    const { tokenHash, stagedKey, sizeBytes, sha256, via, wopi } = request;
     return this.db.transaction(async (tx) => {
       const sessions: Pick<SessionRow, 'id' | 'document_id' | 'mode' | 'user_id' | 'user_display_name'>[] =
         await queryRows(
@@ -64,10 +66,13 @@ export class DocumentSaves {
           [tokenHash],
         );
       const session = sessions[0];
-      if (!session) throw new DomainError(ErrorCode.NotFound, 'No such session.');
-      const docs: { status: string }[] = await queryRows(
+      if (!session || (wopi && wopi.documentId !== session.document_id)) {
+        throw new DomainError(ErrorCode.NotFound, 'No such session.');
+      }
+      const docs: { status: string; size_bytes: string; modified_at: Date }[] = await queryRows(
         tx,
-        `SELECT status FROM session.documents WHERE id = $1 FOR UPDATE`,
+        `SELECT status, size_bytes, coalesce(modified_at, created_at) AS modified_at
+         FROM session.documents WHERE id = $1 FOR UPDATE`,
         [session.document_id],
       );
       // Read after the lock: sessions end only under it, so this status holds until commit.
@@ -78,20 +83,29 @@ export class DocumentSaves {
       );
       if (!current[0] || !isOpen(current[0].status)) throw gone('This session has ended.');
       assertEditable(session.mode);
-      if (docs[0]?.status !== 'live') throw gone('The document content was removed.');
+      const doc = docs[0];
+      if (doc?.status !== 'live') throw gone('The document content was removed.');
+      if (wopi) await assertWopiSave(tx, { sizeBytes: Number(doc.size_bytes), modifiedAt: doc.modified_at }, wopi);
 
+      // modified_at is LastModifiedTime for editors, which hand it back to detect conflicts: in
+      // milliseconds (what an ISO string holds) and strictly growing, even for two saves in one ms.
       const saved: { version: number; saved_at: Date }[] = await queryRows(
         tx,
-        `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3
-         WHERE id = $1 RETURNING version, now() AS saved_at`,
+        `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3,
+           modified_at = greatest(date_trunc('milliseconds', now()),
+                                  coalesce(modified_at, created_at) + interval '1 millisecond')
+         WHERE id = $1 RETURNING version, modified_at AS saved_at`,
         [session.document_id, sizeBytes, sha256],
       );
       const { version, saved_at: savedAt } = saved[0]!;
-      // The audit entry, and a save is a sign of life of the page (it also cancels a close request).
+      // The audit entry, and a save is a sign of life. A page's save also cancels a close request;
+      // an editor's does not (it saves on exit, after the tab closed: see WopiStore).
       await queryRows(
         tx,
         `WITH seen AS (
-           UPDATE session.sessions SET last_seen_at = now(), closing_requested_at = NULL WHERE id = $2
+           UPDATE session.sessions SET last_seen_at = now(),
+             closing_requested_at = CASE WHEN $4 THEN NULL ELSE closing_requested_at END
+           WHERE id = $2
          )
          INSERT INTO session.audit_events (document_id, session_id, type, at, details)
          VALUES ($1, $2, 'document.saved', now(), $3)`,
@@ -103,7 +117,11 @@ export class DocumentSaves {
             size_bytes: sizeBytes,
             sha256,
             user: userOf(session),
+            via,
+            ...(wopi?.exitSave && { exit_save: true }),
+            ...(wopi?.editors.length && { editors: wopi.editors }),
           },
+          via === 'page',
         ],
       );
       if (delivery) await this.deliveries.record(tx, delivery, { documentId: session.document_id, version, savedAt });

@@ -2,7 +2,8 @@
  * @docsession/sessions — the session context (schema `session`): documents, sessions,
  * the audit trail, read-your-writes for fresh opens, expiry scheduling, removing a
  * document's content when its last session ends, the purge that catches what was missed, and
- * the record of save callbacks to deliver (with the copies of their bytes).
+ * the record of save callbacks to deliver (with the copies of their bytes), and the WOPI host's
+ * token checks and locks.
  */
 export * from './audit-trail';
 export * from './document-saves';
@@ -23,3 +24,5 @@ export * from './session-store';
 export * from './session-presence.service';
 export * from './session.service';
 export * from './sessions.module';
+export * from './wopi-lock-rules';
+export * from './wopi-store';

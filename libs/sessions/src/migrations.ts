@@ -146,9 +146,35 @@ export class SessionsSaveDeliveries1764201600400 implements MigrationInterface {
   }
 }
 
+/**
+ * WOPI (editors): one lock per document, held by an editor while it edits (30 minutes unless
+ * refreshed; an expired row counts as no lock), removed in the transaction that purges the
+ * document. And when the content last changed (LastModifiedTime, which Collabora hands back to
+ * detect a conflicting save): nullable, so adding it rewrites nothing; null means `created_at`.
+ */
+export class SessionsWopi1764201600500 implements MigrationInterface {
+  name = 'SessionsWopi1764201600500';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE session.wopi_locks (
+        document_id uuid PRIMARY KEY,
+        lock_id text NOT NULL CHECK (char_length(lock_id) BETWEEN 1 AND 1024),
+        expires_at timestamptz NOT NULL
+      )`);
+    await q.query(`ALTER TABLE session.documents ADD COLUMN modified_at timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE session.documents DROP COLUMN modified_at`);
+    await q.query(`DROP TABLE session.wopi_locks`);
+  }
+}
+
 export const sessionMigrations = [
   SessionsInit1764201600100,
   SessionsPurgeRuns1764201600250,
   SessionsCloseRequests1764201600300,
   SessionsSaveDeliveries1764201600400,
+  SessionsWopi1764201600500,
 ];

@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
 import type { CloseReason, SessionCreated } from '@docsession/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { removeWopiLocks } from './wopi-store';
 import { DOCUMENT_COLUMNS, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
 
 export type EndStatus = 'closed' | 'expired';
@@ -285,7 +286,10 @@ async function purgeIfUnused(tx: EntityManager, documentId: string): Promise<boo
      RETURNING d.id`,
     [documentId],
   );
-  if (purged.length) await audit(tx, documentId, null, 'document.purged', {});
+  if (purged.length) {
+    await audit(tx, documentId, null, 'document.purged', {});
+    await removeWopiLocks(tx, [documentId]);
+  }
   return purged.length > 0;
 }
 

@@ -14,6 +14,7 @@ import { SessionExpiryQueue } from './session-expiry-queue';
 import { SessionPresence } from './session-presence.service';
 import { SessionStore } from './session-store';
 import { SessionService } from './session.service';
+import { WopiStore } from './wopi-store';
 
 /** The session context, wired to the platform's connections, for any app that composes it. */
 @Module({
@@ -73,8 +74,13 @@ import { SessionService } from './session.service';
       useFactory: (db: DataSource, blobs: BlobStore, callbacks: SaveCallbackQueue) =>
         new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks)),
     },
+    {
+      provide: WopiStore,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: (db: DataSource, config: AppConfig) => new WopiStore(db, config.WOPI_LOCK_SECONDS),
+    },
   ],
-  exports: [SessionService, SessionPresence, DocumentSaves, AuditTrail, SaveCallbackQueue],
+  exports: [SessionService, SessionPresence, DocumentSaves, AuditTrail, SaveCallbackQueue, WopiStore],
 })
 export class SessionsModule implements OnApplicationShutdown {
   constructor(@Inject(SessionExpiryQueue) private readonly expiry: SessionExpiryQueue) {}
