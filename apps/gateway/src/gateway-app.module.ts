@@ -23,6 +23,9 @@ import { PageSaves } from './page/page-saves';
 import { SECRET_KEY, secretProviders } from './secrets.providers';
 import { SessionsController } from './sessions/sessions.controller';
 import { UsageController } from './usage/usage.controller';
+import { EditorDiscovery } from './wopi/editor-discovery';
+import { WopiHost } from './wopi/wopi-host';
+import { WopiProofs } from './wopi/wopi-proofs';
 
 /**
  * The gateway: the HTTP edge. It authenticates tenants, takes uploads, publishes
@@ -67,6 +70,9 @@ import { UsageController } from './usage/usage.controller';
     DocumentIntake,
     SessionOpener,
     PageSaves,
+    EditorDiscovery,
+    WopiProofs,
+    WopiHost,
     ...billingProviders,
   ],
 })

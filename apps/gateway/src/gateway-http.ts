@@ -6,6 +6,7 @@ import { GATEWAY_ROUTES } from './docs/gateway-routes';
 import { generateOpenApi } from './docs/openapi-document';
 import { ContractErrorFilter } from './http/error.filter';
 import { registerSaveRoute } from './page/save-route';
+import { registerWopiRoutes } from './wopi/wopi-routes';
 
 /** The gateway's HTTP server options, from the validated configuration. */
 export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof FastifyAdapter>[0] => ({
@@ -32,6 +33,7 @@ export async function configureGateway(app: NestFastifyApplication, c: AppConfig
   });
   app.useGlobalFilters(new ContractErrorFilter());
   registerSaveRoute(app, c);
+  registerWopiRoutes(app);
   SwaggerModule.setup('docs', app, generateOpenApi(GATEWAY_ROUTES, c.PUBLIC_URL).document, {
     jsonDocumentUrl: 'docs-json',
   });

@@ -1,8 +1,9 @@
-import { DomainError, ErrorCode, isoTimeSchema, SessionRpc } from '@docsession/contracts';
+import { DomainError, ErrorCode, isoTimeSchema, SessionRpc, type WopiSaveConditions } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { SessionTokens } from '../opens/session-tokens';
@@ -14,9 +15,10 @@ export const saveReplySchema = z
 export type SaveReply = z.infer<typeof saveReplySchema>;
 
 /**
- * `PUT /s/{token}/content`: the gateway's half of a save. It stages the bytes in a blob of
- * their own, outside any lock; the session service then puts them in place under the
- * document's lock (see DocumentSaves). Whatever happens, no staged blob is left behind.
+ * The gateway's half of a save, from the page (`PUT /s/{token}/content`) or an editor (WOPI
+ * PutFile, with its preconditions in `wopi`). It stages the bytes in a blob of their own,
+ * outside any lock; the session service then puts them in place under the document's lock (see
+ * DocumentSaves). Whatever happens, no staged blob is left behind.
  */
 @Injectable()
 export class PageSaves {
@@ -26,12 +28,13 @@ export class PageSaves {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
-  async save(token: string, body: Buffer): Promise<SaveReply> {
+  async save(token: string, body: Buffer | Readable, wopi?: WopiSaveConditions): Promise<SaveReply> {
     if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
     const tokenHash = SessionTokens.hashOf(token);
     // Refuse early what can never be saved (the session service checks again under the lock).
-    const view = await this.sessions.call(SessionRpc.GetPageContent, { tokenHash });
-    if (view.session.mode !== 'edit') {
+    // A WOPI caller has done so already, in the access check that precedes reading the body.
+    const view = wopi ? null : await this.sessions.call(SessionRpc.GetPageContent, { tokenHash });
+    if (view && view.session.mode !== 'edit') {
       throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
     }
     const stagedKey = `save-${randomUUID()}`;
@@ -42,6 +45,7 @@ export class PageSaves {
         stagedKey,
         sizeBytes: staged.sizeBytes,
         sha256: staged.sha256,
+        ...(wopi && { via: 'wopi' as const, wopi }),
       });
       return { version: saved.version, saved_at: saved.savedAt };
     } finally {
