@@ -144,7 +144,13 @@ describe('the session page', () => {
     expect(audit).toEqual([
       {
         session_id: s.session_id,
-        details: { version: 2, size_bytes: 20, sha256: sha256('second draft, longer'), user: { id: 'u-9' } },
+        details: {
+          version: 2,
+          size_bytes: 20,
+          sha256: sha256('second draft, longer'),
+          user: { id: 'u-9' },
+          via: 'page',
+        },
       },
     ]);
     expect(await stagedBlobs()).toEqual([]);

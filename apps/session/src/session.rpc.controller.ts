@@ -80,9 +80,15 @@ export class SessionRpcController {
     return this.sessions.pageContent(tokenHash);
   }
 
+  /** Read-your-writes as for the page: a token whose open is not stored yet is stored first. */
   @RpcHandler(SessionRpc.WopiAccess)
-  wopiAccess({ tokenHash, documentId }: WopiAccessRequest) {
-    return this.wopi.access(tokenHash, documentId);
+  async wopiAccess({ tokenHash, documentId }: WopiAccessRequest) {
+    try {
+      return await this.wopi.access(tokenHash, documentId);
+    } catch (err) {
+      if (!(await this.sessions.storePendingOpen(tokenHash))) throw err;
+      return this.wopi.access(tokenHash, documentId);
+    }
   }
 
   @RpcHandler(SessionRpc.WopiLock)

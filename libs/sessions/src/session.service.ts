@@ -160,6 +160,16 @@ export class SessionService {
     return { session: toSessionRecord(session), document: toContentLocation(doc) };
   }
 
+  /**
+   * Stores the open the gateway recorded under this token, if it is not stored yet (an editor
+   * can call right after the page loaded, before the consumer caught up). True if it did.
+   */
+  async storePendingOpen(tokenHash: string): Promise<boolean> {
+    if (await this.store.findSessionByToken(tokenHash)) return false;
+    const event = await this.pending.byToken(tokenHash);
+    return event ? this.applyPending(event) : false;
+  }
+
   // Lookups that fall back to the pending open the gateway recorded (read-your-writes).
 
   private async sessionOf(tenantId: string, sessionId: string): Promise<SessionRow> {

@@ -18,21 +18,9 @@ export function documentPage(view: PageView, options: PageOptions): string {
   const editable = session.mode === 'edit';
   const name = escapeHtml(doc.name);
   const contentUrl = `${escapeHtml(options.token)}/content`;
-  const user = session.user?.display_name ?? session.user?.id;
   const saving = kind === 'text' && editable;
 
-  const body = `<header class="bar">
-  <div class="doc">
-    <h1 id="doc-name">${name}</h1>
-    <p class="meta">${escapeHtml(doc.contentType)} · <span id="size">${formatBytes(doc.sizeBytes)}</span> · version <span id="version">${doc.version}</span></p>
-  </div>
-  <div class="facts">
-    <span class="badge ${editable ? 'edit' : 'view'}" id="mode">${editable ? 'Editing' : 'View only'}</span>
-    ${user ? `<span class="badge user" id="user">${escapeHtml(user)}</span>` : ''}
-    <span>Expires <time id="expires" datetime="${escapeHtml(session.expiresAt)}">${escapeHtml(session.expiresAt)}</time></span>
-  </div>
-</header>
-<div class="banner" id="ended" role="alert" hidden>This session has ended. Ask for a new link to open the document again.</div>
+  const body = `${pageHeader(view, saving)}
 <main id="app" data-token="${escapeHtml(options.token)}" data-mode="${editable ? 'edit' : 'view'}" data-kind="${kind}" data-heartbeat-ms="${options.heartbeatSeconds * 1000}">
 ${viewer(kind, name, contentUrl, editable)}
 </main>
@@ -46,6 +34,27 @@ ${viewer(kind, name, contentUrl, editable)}
 </footer>`;
 
   return htmlDocument({ title: doc.name, nonce: options.nonce, style: PAGE_STYLE, body, script: PAGE_SCRIPT });
+}
+
+/**
+ * The bar above the document: name, type, size, version, expiry, and a badge that says
+ * "Editing" only where this page can edit (the built-in editor, or an editor's edit action).
+ */
+export function pageHeader(view: PageView, editing: boolean): string {
+  const { document: doc, session } = view;
+  const user = session.user?.display_name ?? session.user?.id;
+  return `<header class="bar">
+  <div class="doc">
+    <h1 id="doc-name">${escapeHtml(doc.name)}</h1>
+    <p class="meta">${escapeHtml(doc.contentType)} · <span id="size">${formatBytes(doc.sizeBytes)}</span> · version <span id="version">${doc.version}</span></p>
+  </div>
+  <div class="facts">
+    <span class="badge ${editing ? 'edit' : 'view'}" id="mode">${editing ? 'Editing' : 'View only'}</span>
+    ${user ? `<span class="badge user" id="user">${escapeHtml(user)}</span>` : ''}
+    <span>Expires <time id="expires" datetime="${escapeHtml(session.expiresAt)}">${escapeHtml(session.expiresAt)}</time></span>
+  </div>
+</header>
+<div class="banner" id="ended" role="alert" hidden>This session has ended. Ask for a new link to open the document again.</div>`;
 }
 
 /** `name` and `contentUrl` arrive escaped. */

@@ -14,9 +14,10 @@ function frameAncestors(allowed: string[], self: boolean): string {
 /**
  * The session page's policy: only its own nonce'd inline script and style run, it talks only
  * to its own origin (heartbeat, save, content), previews only its own content, and nobody
- * frames it unless FRAME_ANCESTORS names them.
+ * frames it unless FRAME_ANCESTORS names them. A page hosting an editor may also frame the
+ * editor's origin and post its form there, and nowhere else.
  */
-export function pageCsp(nonce: string, allowedFrameAncestors: string[]): string {
+export function pageCsp(nonce: string, allowedFrameAncestors: string[], editorOrigin?: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -25,17 +26,21 @@ export function pageCsp(nonce: string, allowedFrameAncestors: string[]): string 
     "object-src 'self'",
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    ...(editorOrigin ? [`frame-src ${editorOrigin}`, `form-action ${editorOrigin}`] : ["form-action 'none'"]),
     frameAncestors(allowedFrameAncestors, false),
   ].join('; ');
 }
 
 /** Headers of every session page answer (200, 404, 410). The token is in the URL: no caching, no referrer. */
-export function pageHeaders(nonce: string, allowedFrameAncestors: string[]): Record<string, string> {
+export function pageHeaders(
+  nonce: string,
+  allowedFrameAncestors: string[],
+  editorOrigin?: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': pageCsp(nonce, allowedFrameAncestors),
+    'content-security-policy': pageCsp(nonce, allowedFrameAncestors, editorOrigin),
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   };

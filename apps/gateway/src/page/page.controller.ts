@@ -8,12 +8,16 @@ import { SESSION_RPC, type SessionRpcClient } from '../backends';
 import { contentReply } from '../http/content-reply';
 import { SessionTokens } from '../opens/session-tokens';
 import { isInlineSafe } from './content-kinds';
+import { EditorDiscovery } from '../wopi/editor-discovery';
 import { documentPage, endedPage, unknownPage } from './document-page';
+import { editorPage } from './editor-page';
 import { contentHeaders, newNonce, pageHeaders } from './page-security';
 
 /**
  * The browser side of a session: `document_url`, the bytes it shows, and the page's
- * heartbeats and close beacon. The token in the URL is the only credential. Saving
+ * heartbeats and close beacon. A document the editor handles (EDITOR_DISCOVERY_URL) gets the
+ * page that hosts the editor; any other, or any while the editor's discovery is unknown, the
+ * built-in page. The token in the URL is the only credential. Saving
  * (`PUT /s/{token}/content`) takes raw bytes and is registered apart: see save-route.ts.
  */
 @ApiExcludeController()
@@ -23,6 +27,7 @@ export class PageController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_RPC) private readonly sessions: SessionRpcClient,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly editors: EditorDiscovery,
   ) {}
 
   @Get(':token')
@@ -31,8 +36,16 @@ export class PageController {
     const headers = pageHeaders(nonce, this.config.FRAME_ANCESTORS);
     try {
       const view = await this.sessions.call(SessionRpc.OpenPage, this.tokenRef(token));
-      const html = documentPage(view, { token, nonce, heartbeatSeconds: this.config.HEARTBEAT_SECONDS });
-      reply.status(200).headers(headers).send(html);
+      const options = { token, nonce, heartbeatSeconds: this.config.HEARTBEAT_SECONDS };
+      const frame = this.editors.frameFor(view.document.documentId, view.document.name, view.session.mode);
+      if (frame) {
+        const editorHeaders = pageHeaders(nonce, this.config.FRAME_ANCESTORS, frame.origin);
+        return void reply
+          .status(200)
+          .headers(editorHeaders)
+          .send(editorPage(view, frame, options));
+      }
+      reply.status(200).headers(headers).send(documentPage(view, options));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === ErrorCode.Gone) return void reply.status(410).headers(headers).send(endedPage(nonce));

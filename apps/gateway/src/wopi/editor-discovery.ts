@@ -1,8 +1,10 @@
 import type { SessionMode } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { parseDiscovery, type Discovery } from './discovery-xml';
+import type { EditorFrame } from '../page/editor-page';
+import { editorUrl, parseDiscovery, type Discovery } from './discovery-xml';
 import type { ProofKeys } from './proof-keys';
+import { wopiBaseUrl } from './wopi-base-url';
 
 /** An editor action for one document: where the frame goes, and whether it edits. */
 export interface EditorAction {
@@ -58,6 +60,19 @@ export class EditorDiscovery implements OnModuleInit, OnModuleDestroy {
       if (urlsrc) return { action, urlsrc, origin: new URL(urlsrc).origin };
     }
     return null;
+  }
+
+  /**
+   * The editor frame for a document, or null when the editor does not handle it: the action's
+   * urlsrc with WOPISrc (the same for every session of the document, so the editor joins its
+   * co-editors in one editing session) and `closebutton=1` (Collabora then shows a Close button
+   * that posts UI_Close).
+   */
+  frameFor(documentId: string, fileName: string, mode: SessionMode): EditorFrame | null {
+    const found = this.actionFor(fileName, mode);
+    if (!found) return null;
+    const wopiSrc = `${wopiBaseUrl(this.config)}/wopi/files/${documentId}`;
+    return { action: found.action, origin: found.origin, url: editorUrl(found.urlsrc, wopiSrc, { closebutton: '1' }) };
   }
 
   /** The proof keys; `unknown` while no discovery was read (requests cannot be trusted then). */

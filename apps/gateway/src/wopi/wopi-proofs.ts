@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EditorDiscovery } from './editor-discovery';
 import { verifyProof, type ProofInput } from './proof-keys';
+import { wopiBaseUrl } from './wopi-base-url';
 
 /** A WOPI request whose proof does not verify: the protocol answers 500, and nothing changes. */
 export class WopiProofError extends Error {
@@ -11,9 +12,6 @@ export class WopiProofError extends Error {
     this.name = 'WopiProofError';
   }
 }
-
-/** `WOPI_BASE_URL`, or `PUBLIC_URL` when unset: where the editor server reaches the gateway. */
-export const wopiBaseUrl = (config: AppConfig) => config.WOPI_BASE_URL ?? config.PUBLIC_URL;
 
 const header = (req: FastifyRequest, name: string) => {
   const value = req.headers[name];
