@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@docsession/local-instance';
 import type { IsolatedSystem } from './support/isolated-system';
-import type { StandInEditor, WopiAnswer } from './support/wopi-editor';
+import { StandInEditor, type WopiAnswer } from './support/wopi-editor';
 import { sha256, startWopiSystem, type SystemClient } from './support/wopi-system';
 import { PAGE_TIMES } from './support/environment';
 
@@ -445,5 +445,38 @@ describe('co-editing', () => {
       [ann.document_id],
     );
     expect(audit.session_id).toBe(carol.session_id);
+  });
+});
+
+describe('an editor that is down', () => {
+  it('leaves a gateway ready, with the built-in page, and is retried until it answers', async () => {
+    const down = await StandInEditor.start();
+    down.up = false;
+    const port = sys.t.ports.spare;
+    const spec = {
+      name: 'gateway-2',
+      app: 'gateway' as const,
+      port,
+      env: { PORT: String(port), EDITOR_DISCOVERY_URL: down.discoveryUrl },
+    };
+    try {
+      sys.system.launch(spec);
+      await sys.system.waitReady(spec, 60_000); // /readyz answers 200 although the editor does not
+      const s = await openDocx();
+      const pageUrl = s.document_url.replace(sys.baseUrl, `http://127.0.0.1:${port}`);
+      const builtIn = await (await fetch(pageUrl)).text();
+      expect(builtIn).not.toContain('editor-frame');
+      expect(builtIn).toContain('cannot be shown in the browser');
+      down.up = true;
+      await eventually(
+        async () => ((await (await fetch(pageUrl)).text()).includes('id="editor-frame"') ? true : undefined),
+        10_000,
+        'the gateway to read the discovery once the editor is up',
+      );
+      expect(down.discoveryFetches).toBeGreaterThan(1);
+    } finally {
+      await sys.system.stopProcess(sys.system.find('gateway-2'));
+      await down.close();
+    }
   });
 });
