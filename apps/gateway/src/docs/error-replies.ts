@@ -11,6 +11,7 @@ export const ERROR_WHEN: Record<ErrorCode, string> = {
   forbidden: 'e.g. saving in a view-only session',
   not_found: 'unknown id, or an id of another tenant (never 403: existence is not leaked)',
   idempotency_key_reused: 'same Idempotency-Key with a different request body',
+  conflict: 'WOPI: the document is locked by another editor, or changed since the editor loaded it',
   gone: 'session ended / document content purged',
   payload_too_large: 'upload or imported URL larger than MAX_UPLOAD_BYTES',
   unsupported_media_type: 'content type outside ALLOWED_CONTENT_TYPES (when set)',

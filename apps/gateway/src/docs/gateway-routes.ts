@@ -3,6 +3,7 @@ import { documentRoutes } from '../opens/documents.docs';
 import { pageRoutes } from '../page/page.docs';
 import { sessionRoutes } from '../sessions/sessions.docs';
 import { usageRoutes } from '../usage/usage.docs';
+import { wopiRoutes } from '../wopi/wopi.docs';
 import { probeRoutes } from './probes.docs';
 import type { RouteDoc } from './route-doc';
 
@@ -16,6 +17,7 @@ export const GATEWAY_ROUTES: readonly RouteDoc[] = [
   ...usageRoutes,
   ...adminRoutes,
   ...pageRoutes,
+  ...wopiRoutes,
   ...probeRoutes,
 ];
 

@@ -30,6 +30,8 @@ export const TAGS = {
   usage: 'Usage, alerts and the billable-call export (tenant API).',
   admin: 'Operator API (ADMIN_TOKEN).',
   browser: 'The session page; its bearer is the token in document_url.',
+  editors:
+    "The WOPI host, for an editor's server (Collabora Online, ONLYOFFICE Docs); its bearer is the access_token parameter.",
   probes: 'Health, readiness and metrics.',
 } as const;
 export type Tag = keyof typeof TAGS;

@@ -1,4 +1,33 @@
 import type { WopiAccess } from '@docsession/contracts';
+import { z } from 'zod';
+
+/** CheckFileInfo's answer, as the OpenAPI document shows it. */
+export const checkFileInfoSchema = z
+  .object({
+    BaseFileName: z.string(),
+    Size: z.int().min(0),
+    Version: z.string(),
+    OwnerId: z.string(),
+    UserId: z.string(),
+    UserFriendlyName: z.string(),
+    UserCanWrite: z.boolean(),
+    ReadOnly: z.boolean(),
+    SupportsLocks: z.literal(true),
+    SupportsGetLock: z.literal(true),
+    SupportsExtendedLockLength: z.literal(true),
+    SupportsUpdate: z.literal(true),
+    UserCanNotWriteRelative: z.literal(true),
+    SupportsRename: z.literal(false),
+    UserCanRename: z.literal(false),
+    SupportsDeleteFile: z.literal(false),
+    IsAdminUser: z.literal(false),
+    LastModifiedTime: z.string(),
+    PostMessageOrigin: z.string(),
+    ClosePostMessage: z.literal(true),
+    FileExtension: z.string().optional(),
+  })
+  .meta({ id: 'CheckFileInfo' });
+export type CheckFileInfo = z.infer<typeof checkFileInfoSchema>;
 
 /**
  * The CheckFileInfo answer (API.md "Editors"): what the editor needs to open the file for this
@@ -16,7 +45,6 @@ export function checkFileInfo(
   const dot = file.name.lastIndexOf('.');
   return {
     BaseFileName: file.name,
-    ...(dot > 0 && { FileExtension: file.name.slice(dot) }),
     Size: file.sizeBytes,
     Version: String(file.version),
     OwnerId: file.ownerId,
@@ -36,5 +64,6 @@ export function checkFileInfo(
     LastModifiedTime: file.modifiedAt,
     PostMessageOrigin: postMessageOrigin,
     ClosePostMessage: true,
+    ...(dot > 0 && { FileExtension: file.name.slice(dot) }),
   };
 }
