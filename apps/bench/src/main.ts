@@ -11,6 +11,7 @@ import {
 } from '@docsession/local-instance';
 import { parseConfig } from '@docsession/platform';
 import { benchBlobStore } from './bench-instance';
+import { CpuAccount } from './cpu';
 import { memoryOf } from './memory';
 import { driveOpens, jsonOpen, type LoadResult, type LoadSettings } from './open-load';
 import { ms, summarize } from './stats';
@@ -26,6 +27,8 @@ import { ms, summarize } from './stats';
  * s3: the instance keeps documents in an s3rver started for the run — the reference always
  * writes files under DATA_DIR, so the ratio then shows what S3 costs). Any service setting in
  * the environment (RATE_LIMIT_PER_SECOND, LOG_FORMAT…) reaches the instance under test.
+ * BENCH_PROFILE=gateway,session writes those services' V8 CPU profiles (.cpuprofile, for Chrome's
+ * DevTools) to BENCH_PROFILE_DIR (./bench-profiles) when they stop.
  */
 const LOAD: LoadSettings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
@@ -34,6 +37,9 @@ const LOAD: LoadSettings = {
 };
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const WITH_REFERENCE = process.env.BENCH_REFERENCE !== '0';
+/** Services to run under V8's CPU profiler (comma-separated app names); profiles land in BENCH_PROFILE_DIR. */
+const PROFILED = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? join(process.cwd(), 'bench-profiles');
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -57,7 +63,11 @@ async function measure(blobStoreSettings: NodeJS.ProcessEnv): Promise<void> {
   try {
     await system.migrate();
     const reference = WITH_REFERENCE ? await measureReference(t) : null;
-    await system.start(defaultProcesses(t.ports));
+    await system.start(
+      defaultProcesses(t.ports).map((spec) =>
+        PROFILED.has(spec.app) ? { ...spec, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : spec,
+      ),
+    );
     await measureSystem(t, system, reference);
   } finally {
     await system.stop();
@@ -77,9 +87,11 @@ async function measureReference(t: IsolatedEnvironment): Promise<LoadResult> {
       createInterface({ input: child.stdout! }).on('line', (line) => line === 'reference ready' && resolve());
       child.once('exit', (code) => reject(new Error(`the reference server exited with code ${code}`)));
     });
-    const result = await driveOpens(t.ports.spare, jsonOpen(apiKey), LOAD);
+    const cpu = new CpuAccount(new Map([['reference', child.pid!]]));
+    const result = await driveOpens(t.ports.spare, jsonOpen(apiKey), { ...LOAD, window: windowOf(cpu) });
     say('\nReference (hand-written minimum, one process, no framework):');
     report(result);
+    reportCpu(cpu, result);
     return result;
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
@@ -120,9 +132,11 @@ async function measureSystem(t: IsolatedEnvironment, system: LocalSystem, refere
   say(`  p50 ${ms(seq.p50)}  p90 ${ms(seq.p90)}  p99 ${ms(seq.p99)}  max ${ms(seq.max)}`);
   printMemory(system, 'after the sequential opens');
 
-  const result = await driveOpens(t.ports.gateway, next, LOAD);
+  const cpu = new CpuAccount(new Map(system.processes.map((p) => [p.spec.name, p.child.pid!])));
+  const result = await driveOpens(t.ports.gateway, next, { ...LOAD, window: windowOf(cpu) });
   say('\ndocsession (gateway, session, metering, worker):');
   report(result);
+  reportCpu(cpu, result);
   if (reference) say(`  ratio to the reference: ${(result.opensPerSecond / reference.opensPerSecond).toFixed(2)} ×`);
 
   const catchUpStarted = performance.now();
@@ -143,6 +157,14 @@ function report(r: LoadResult): void {
   say(`  p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}`);
   if (r.failures.size)
     say(`  other answers by status (0 = network error): ${JSON.stringify(Object.fromEntries(r.failures))}`);
+}
+
+const windowOf = (cpu: CpuAccount) => ({ opened: () => cpu.start(), closed: () => cpu.stop() });
+
+/** CPU per open of our own processes (PostgreSQL, Redis and RabbitMQ are shared, so not counted). */
+function reportCpu(cpu: CpuAccount, r: LoadResult): void {
+  const rows = cpu.perUnit(r.opens);
+  say(`  CPU per open: ${rows.map((row) => `${row.name} ${row.ms.toFixed(2)} ms`).join(', ')}`);
 }
 
 function printMemory(system: LocalSystem, when: string): void {

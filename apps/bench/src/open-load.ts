@@ -14,6 +14,8 @@ export interface LoadSettings {
   connections: number;
   warmupSeconds: number;
   measuredSeconds: number;
+  /** Called when the measured window opens and when it closes (e.g. to account CPU over it). */
+  window?: { opened(): void; closed(): void };
 }
 
 export interface LoadResult {
@@ -37,6 +39,12 @@ export async function driveOpens(port: number, next: () => OpenRequest, settings
   const until = measuredFrom + settings.measuredSeconds * 1000;
   const latencies: number[] = [];
   const failures = new Map<number, number>();
+  const timers = settings.window
+    ? [
+        setTimeout(settings.window.opened, measuredFrom - performance.now()),
+        setTimeout(settings.window.closed, until - performance.now()),
+      ]
+    : [];
   const record = (status: number, started: number) => {
     const now = performance.now();
     if (now < measuredFrom || now > until) return;
@@ -53,6 +61,7 @@ export async function driveOpens(port: number, next: () => OpenRequest, settings
       }),
     );
   } finally {
+    timers.forEach(clearTimeout);
     agent.destroy();
   }
   return {
