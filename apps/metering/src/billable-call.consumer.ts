@@ -17,9 +17,12 @@ export class BillableCallConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
 
   constructor(ledger: UsageLedger, alerts: AlertWebhookDispatcher) {
-    this.batcher = new MicroBatcher(async (events) => {
-      await alerts.dispatch(await ledger.recordAll(events));
-    }, MAX_BATCH);
+    this.batcher = new MicroBatcher(
+      async (events) => {
+        await alerts.dispatch(await ledger.recordAll(events));
+      },
+      { name: 'billable calls', maxSize: MAX_BATCH },
+    );
   }
 
   @EventPattern(EventName.SessionCreated)

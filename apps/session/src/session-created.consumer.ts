@@ -15,7 +15,7 @@ export class SessionCreatedConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
 
   constructor(sessions: SessionService) {
-    this.batcher = new MicroBatcher((events) => sessions.applyCreated(events), MAX_BATCH);
+    this.batcher = new MicroBatcher((events) => sessions.applyCreated(events), { name: 'opens', maxSize: MAX_BATCH });
   }
 
   @EventPattern(EventName.SessionCreated)

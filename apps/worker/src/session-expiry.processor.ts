@@ -1,47 +1,33 @@
-import { JobQueue, sessionExpiryJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import { SessionExpiryBatcher, SessionService } from '@docsession/sessions';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Job, Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { startQueueWorker } from './queue-worker';
+import { JobQueue, type SessionExpiryJob } from '@docsession/contracts';
+import { MicroBatcher } from '@docsession/platform';
+import { SessionService } from '@docsession/sessions';
+import { Injectable } from '@nestjs/common';
+import { QueueProcessor } from './queue-processor';
 
 /**
  * Runs the delayed expiry job of each session at its `expires_at`: the session ends
  * (`expired`) and, if it was the document's last open session, the content goes. Jobs
- * due together share transactions (SessionExpiryBatcher), so a burst keeps to the 1 s.
+ * due together share transactions (group commit), so a burst keeps to the 1 s.
  */
 @Injectable()
-export class SessionExpiryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SessionExpiryProcessor.name);
-  private worker?: Worker;
-  private readonly batcher: SessionExpiryBatcher;
+export class SessionExpiryProcessor extends QueueProcessor<typeof JobQueue.SessionExpiry> {
+  readonly queue = JobQueue.SessionExpiry;
+  private readonly batcher: MicroBatcher<string>;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    sessions: SessionService,
-    db: DataSource,
-  ) {
-    this.batcher = new SessionExpiryBatcher(db, sessions);
+  constructor(sessions: SessionService) {
+    super();
+    this.batcher = new MicroBatcher((ids) => sessions.expireSessions(ids), {
+      name: 'session expiry',
+      maxSize: 500,
+      // One batch may commit while the next fills up.
+      maxRunning: 2,
+      // One bad session must not fail the others: each goes again on its own.
+      alone: (id) => sessions.expireSession(id),
+    });
   }
 
-  onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(
-      this.config,
-      JobQueue.SessionExpiry,
-      async (job: Job) => {
-        const { sessionId } = sessionExpiryJobSchema.parse(job.data);
-        await this.batcher.expire(sessionId);
-      },
-      {
-        concurrency: this.config.EXPIRY_CONCURRENCY,
-        logger: this.logger,
-      },
-    );
-  }
-
-  /** Waits for running jobs, so a deploy never cuts an expiry in half. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  /** Resolves once the session is final (expired now, or already ended) and its content is gone. */
+  handle({ sessionId }: SessionExpiryJob): Promise<void> {
+    return this.batcher.submit(sessionId);
   }
 }

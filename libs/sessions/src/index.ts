@@ -18,7 +18,6 @@ export * from './rows';
 export * from './save-callback-queue';
 export * from './save-deliveries';
 export * from './save-delivery-store';
-export * from './session-expiry-batcher';
 export * from './session-expiry-queue';
 export * from './session-store';
 export * from './session-presence.service';

@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
 import type { CloseReason, SessionCreated } from '@docsession/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { expireSessionsIn } from './bulk-expiry';
 import { removeWopiLocks } from './wopi-store';
 import { DOCUMENT_COLUMNS, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
 
@@ -241,6 +242,11 @@ export class SessionStore {
       outcome.purged = await purgeIfUnused(tx, documentId);
       return { outcome, finalStatus: status };
     });
+  }
+
+  /** Expires these sessions (those still open) in one transaction: expiry jobs due together. */
+  expireSessions(sessionIds: string[]): Promise<EndOutcome[]> {
+    return this.db.transaction((tx) => expireSessionsIn(tx, sessionIds, false));
   }
 
   /** Ends every open session of a document and removes its content. Null when unknown. */

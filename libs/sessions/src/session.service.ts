@@ -101,6 +101,12 @@ export class SessionService {
     if (result) await this.afterEnd(result.outcome);
   }
 
+  /** expireSession for many sessions at once, in one transaction (expiry jobs due together). */
+  async expireSessions(sessionIds: string[]): Promise<void> {
+    const outcomes = await this.store.expireSessions(sessionIds);
+    await Promise.all(outcomes.map((o) => this.afterEnd(o)));
+  }
+
   async getDocument(tenantId: string, documentId: string): Promise<DocumentRecord> {
     const doc = await this.documentOf(tenantId, documentId);
     return toDocumentRecord(doc, await this.store.listSessions(documentId));
