@@ -1,45 +1,26 @@
-import { JobQueue, purgeJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, type AppConfig } from '@docsession/platform';
+import { JobQueue, type PurgeJob } from '@docsession/contracts';
 import { SessionPurge } from '@docsession/sessions';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Job, Worker } from 'bullmq';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { startQueueWorker } from './queue-worker';
+import { QueueProcessor } from './queue-processor';
 
 /**
  * Runs purge jobs, scheduled and manual, one at a time in this process; SessionPurge's
- * advisory lock makes it one at a time across every worker.
+ * advisory lock makes it one at a time across every worker. A deploy waits for a run in
+ * progress (and each batch is one transaction anyway).
  */
 @Injectable()
-export class PurgeProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PurgeProcessor.name);
-  private worker?: Worker;
+export class PurgeProcessor extends QueueProcessor<typeof JobQueue.Purge> {
+  readonly queue = JobQueue.Purge;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly purge: SessionPurge,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(
-      this.config,
-      JobQueue.Purge,
-      async (job: Job) => {
-        const data = purgeJobSchema.parse(job.data);
-        // A scheduled job's data is the scheduler's template: each run gets an id of its own.
-        const runId = data.trigger === 'manual' ? data.runId : randomUUID();
-        const counts = await this.purge.run(runId, data.trigger);
-        return counts ? { runId, ...counts } : { runId, skipped: true };
-      },
-      {
-        concurrency: 1,
-        logger: this.logger,
-      },
-    );
+  constructor(private readonly purge: SessionPurge) {
+    super();
   }
 
-  /** Waits for a run in progress: a deploy never cuts a batch in half (each is one transaction anyway). */
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  async handle(data: PurgeJob): Promise<unknown> {
+    // A scheduled job's data is the scheduler's template: each run gets an id of its own.
+    const runId = data.trigger === 'manual' ? data.runId : randomUUID();
+    const counts = await this.purge.run(runId, data.trigger);
+    return counts ? { runId, ...counts } : { runId, skipped: true };
   }
 }

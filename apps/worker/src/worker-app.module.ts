@@ -1,11 +1,13 @@
 import { PlatformModule } from '@docsession/platform';
 import { PurgeModule, SessionsModule } from '@docsession/sessions';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { PurgeSchedule } from './purge-schedule';
 import { PurgeProcessor } from './purge.processor';
 import { SaveCallbacksModule } from './save-callbacks/save-callbacks.module';
 import { SessionExpiryProcessor } from './session-expiry.processor';
-import { SessionPresenceProcessor } from './session-presence.processor';
+import { SessionCloseGraceProcessor, SessionIdleProcessor } from './session-presence.processor';
+import { QueueWorkers } from './queue-workers';
 import { UsageAlertWebhooksModule } from './usage-alerts/usage-alert-webhooks.module';
 
 /**
@@ -15,11 +17,19 @@ import { UsageAlertWebhooksModule } from './usage-alerts/usage-alert-webhooks.mo
 @Module({
   imports: [
     PlatformModule.forService({ service: 'worker', entities: [] }),
+    DiscoveryModule,
     SessionsModule,
     PurgeModule,
     SaveCallbacksModule,
     UsageAlertWebhooksModule,
   ],
-  providers: [SessionExpiryProcessor, SessionPresenceProcessor, PurgeProcessor, PurgeSchedule],
+  providers: [
+    QueueWorkers,
+    SessionExpiryProcessor,
+    SessionIdleProcessor,
+    SessionCloseGraceProcessor,
+    PurgeProcessor,
+    PurgeSchedule,
+  ],
 })
 export class WorkerAppModule {}

@@ -63,3 +63,14 @@ export type UsageAlertJob = z.infer<typeof usageAlertJobSchema>;
  */
 export const saveCallbackJobSchema = z.object({ deliveryId: z.uuid() });
 export type SaveCallbackJob = z.infer<typeof saveCallbackJobSchema>;
+
+/** The payload of each queue's jobs: what its worker parses before it runs one. */
+export const jobPayloadSchemas = {
+  [JobQueue.SessionExpiry]: sessionExpiryJobSchema,
+  [JobQueue.UsageAlertWebhook]: usageAlertJobSchema,
+  [JobQueue.Purge]: purgeJobSchema,
+  [JobQueue.SessionIdle]: sessionPresenceJobSchema,
+  [JobQueue.SessionCloseGrace]: sessionPresenceJobSchema,
+  [JobQueue.SaveCallback]: saveCallbackJobSchema,
+} as const satisfies Record<JobQueue, z.ZodType>;
+export type JobPayload<Q extends JobQueue> = z.infer<(typeof jobPayloadSchemas)[Q]>;

@@ -1,9 +1,8 @@
-import { JobQueue, saveCallbackJobSchema } from '@docsession/contracts';
-import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import { JobQueue, type SaveCallbackJob } from '@docsession/contracts';
+import { Injectable } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { SaveCallbackDelivery } from './save-callback-delivery';
-import { startQueueWorker } from '../queue-worker';
+import { QueueProcessor } from '../queue-processor';
 
 /**
  * Runs save-callback jobs, one attempt per run. A failed attempt throws, and BullMQ runs the
@@ -13,36 +12,19 @@ import { startQueueWorker } from '../queue-worker';
  * stalled job that BullMQ runs again: at least once, never lost.
  */
 @Injectable()
-export class SaveCallbackProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SaveCallbackProcessor.name);
-  private worker?: Worker;
+export class SaveCallbackProcessor extends QueueProcessor<typeof JobQueue.SaveCallback> {
+  readonly queue = JobQueue.SaveCallback;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly delivery: SaveCallbackDelivery,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(this.config, JobQueue.SaveCallback, (job) => this.run(job), {
-      concurrency: this.config.WORKER_CONCURRENCY,
-      logger: this.logger,
-    });
+  constructor(private readonly delivery: SaveCallbackDelivery) {
+    super();
   }
 
-  private async run(job: Job): Promise<string> {
-    const parsed = saveCallbackJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`Not a save callback job: ${parsed.error.message}`);
-    const { deliveryId } = parsed.data;
+  async handle({ deliveryId }: SaveCallbackJob, job: Job): Promise<string> {
     const lastChance = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result = await this.delivery.attempt(deliveryId, lastChance);
     if (result === 'retry') throw new Error(`Save callback ${deliveryId}: the attempt failed (see its audit trail)`);
     if (result === 'gave_up')
       throw new UnrecoverableError(`Save callback ${deliveryId}: given up (see its audit trail)`);
     return result;
-  }
-
-  /** Waits for attempts in progress, so a deploy does not cut one in half. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
   }
 }
