@@ -52,9 +52,17 @@ export class LocalSystem {
     if (code !== 0) throw new Error(`migrations failed (exit code ${code})`);
   }
 
+  /** Starts the processes and waits until all are ready; if one is not, stops them all again. */
   async start(specs: ProcessSpec[], readyTimeoutMs = 60_000): Promise<void> {
-    for (const spec of specs) this.launch(spec);
-    await Promise.all(specs.map((spec) => this.waitReady(spec, readyTimeoutMs)));
+    const started = specs.map((spec) => this.launch(spec));
+    try {
+      await Promise.all(specs.map((spec) => this.waitReady(spec, readyTimeoutMs)));
+    } catch (err) {
+      // Nobody else will stop them: the caller's setup failed, so its teardown never runs,
+      // and orphaned services would load the machine for every later run.
+      await Promise.all(started.map((p) => this.stopProcess(p)));
+      throw err;
+    }
   }
 
   launch(spec: ProcessSpec): RunningProcess {
