@@ -53,7 +53,7 @@ export class LocalSystem {
   }
 
   /** Starts the processes and waits until all are ready; if one is not, stops them all again. */
-  async start(specs: ProcessSpec[], readyTimeoutMs = 60_000): Promise<void> {
+  async start(specs: ProcessSpec[], readyTimeoutMs = 120_000): Promise<void> {
     const started = specs.map((spec) => this.launch(spec));
     try {
       await Promise.all(specs.map((spec) => this.waitReady(spec, readyTimeoutMs)));
