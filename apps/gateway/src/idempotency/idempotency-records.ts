@@ -2,6 +2,7 @@ import { LuaScript } from '@docsession/platform';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { storedSessionViewSchema } from '../opens/session-presenter';
 
 /** How long an answered key is remembered (API.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -9,7 +10,9 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const LOCKED = 'L:';
 const ANSWERED = 'A:';
 
-const answerSchema = z.object({ fingerprint: z.string(), status: z.number().int(), body: z.unknown() });
+// The body is kept without `document_url`: its token is a bearer secret, and the
+// gateway can compute it again from the session id (see SessionTokens).
+const answerSchema = z.object({ fingerprint: z.string(), status: z.number().int(), body: storedSessionViewSchema });
 export type StoredAnswer = z.infer<typeof answerSchema>;
 
 /** The key is ours: run the request, then `complete` (or `release` if it failed). */
@@ -33,12 +36,22 @@ const release = new LuaScript(
    return 0`,
   1,
 );
+const extend = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+   return 0`,
+  1,
+);
 
 /**
  * Idempotency records in Redis, one per tenant and key (the key is hashed into the
  * Redis key, so any 255 characters are fine): first a lock while the request runs,
  * then its answer for 24 h. Whoever sets the lock (SET NX) runs the request; everyone
  * else sees the lock or the answer.
+ *
+ * The lock is a lease of `lockSeconds`, extended every third of it for as long as its
+ * request runs — however long a slow client takes to send its body — so it lapses
+ * only when the gateway holding it is gone. A same-key request therefore never runs
+ * beside a live first one.
  */
 export class IdempotencyRecords {
   constructor(
@@ -49,15 +62,23 @@ export class IdempotencyRecords {
 
   async claim(tenantId: string, idempotencyKey: string): Promise<KeyState> {
     const key = this.keyOf(tenantId, idempotencyKey);
+    const leaseMs = this.lockSeconds * 1000;
     for (;;) {
       const lock = `${LOCKED}${randomUUID()}`;
-      if ((await this.redis.set(key, lock, 'PX', this.lockSeconds * 1000, 'NX')) === 'OK') {
+      if ((await this.redis.set(key, lock, 'PX', leaseMs, 'NX')) === 'OK') {
+        // A failed extension is retried at the next tick; the lease outlasts two of them.
+        const renewal = setInterval(() => {
+          extend.run(this.redis, [key], [lock, leaseMs]).catch(() => undefined);
+        }, leaseMs / 3);
+        renewal.unref();
         return {
           kind: 'claimed',
           complete: async (answer) => {
+            clearInterval(renewal);
             await complete.run(this.redis, [key], [lock, ANSWERED + JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS]);
           },
           release: async () => {
+            clearInterval(renewal);
             await release.run(this.redis, [key], [lock]);
           },
         };

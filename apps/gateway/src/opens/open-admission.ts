@@ -1,12 +1,11 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
-import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { idempotencyKeyOf } from '../idempotency/idempotency-key';
 import { IdempotencyRecords, type KeyClaim, type StoredAnswer } from '../idempotency/idempotency-records';
 import { multipartFingerprint } from '../idempotency/multipart-fingerprint';
 import { QuotaGate } from '../quota/quota-gate';
-import type { SessionView } from './session-presenter';
+import { SessionPresenter, type SessionView } from './session-presenter';
 
 /** What an open is, for its Idempotency-Key. */
 export interface OpenRequest {
@@ -17,7 +16,9 @@ export interface OpenRequest {
   fingerprint: string | null;
 }
 
+// A waiter polls every 50 ms at first, backing off to 800 ms for a long upload.
 const POLL_MS = 50;
+const MAX_POLL_MS = 800;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -31,9 +32,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * - a later request with the same key and the same request (fingerprint) gets the 201's
  *   body again with `Idempotent-Replayed: true`, and nothing is opened or billed; a
  *   different request gets 409 idempotency_key_reused;
- * - a request whose key is held by one still running waits for its outcome (polling,
- *   at most IDEMPOTENCY_LOCK_SECONDS), then replays its answer or, if it failed, takes
- *   the key and runs itself. So concurrent requests with one key open one session.
+ * - a request whose key is held by one still running waits for its outcome (polling)
+ *   for as long as that one runs — a slow upload holds the key until its last byte and
+ *   beyond (see IdempotencyRecords) — then replays its answer or, if it failed, takes
+ *   the key and runs itself. So requests with one key open one session, however they
+ *   overlap; a waiter whose client went away stops waiting;
+ * - the answer is kept without `document_url` (a bearer secret) and a replay computes it
+ *   again from the session id.
  *
  * The usage limit is checked (and one open reserved) only for a request that runs: a
  * replay costs nothing, even past the limit. The reservation is given back if the open
@@ -45,9 +50,9 @@ export class OpenAdmission {
   private readonly logger = new Logger(OpenAdmission.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly records: IdempotencyRecords,
     private readonly quota: QuotaGate,
+    private readonly presenter: SessionPresenter,
   ) {}
 
   async admit(
@@ -58,20 +63,16 @@ export class OpenAdmission {
   ): Promise<SessionView> {
     const key = idempotencyKeyOf(req.headers);
     if (key === null) return this.billed(request.tenantId, open);
-    const deadline = Date.now() + this.config.IDEMPOTENCY_LOCK_SECONDS * 1000;
-    for (;;) {
+    const gone = clientGone(reply);
+    for (let polls = 0; ; polls++) {
       const state = await this.unavailableOnError(() => this.records.claim(request.tenantId, key));
       if (state.kind === 'claimed') return this.firstRun(state, req, request, open);
       if (state.kind === 'answered') {
         const fingerprint = request.fingerprint ?? (await multipartFingerprint(req, request.scope));
-        return replay(state.answer, fingerprint, reply);
+        return this.replay(state.answer, fingerprint, reply);
       }
-      if (Date.now() >= deadline) {
-        throw new DomainError(ErrorCode.IdempotencyKeyReused, 'A request with this Idempotency-Key is still running.', {
-          reason: 'in_progress',
-        });
-      }
-      await sleep(POLL_MS);
+      if (gone()) throw new DomainError(ErrorCode.Unavailable, 'The client left while its retry waited.');
+      await sleep(Math.min(POLL_MS << Math.min(polls, 4), MAX_POLL_MS));
     }
   }
 
@@ -91,7 +92,7 @@ export class OpenAdmission {
     const fingerprint = request.fingerprint ?? req.bodyFingerprint;
     try {
       if (!fingerprint) throw new Error('the intake set no fingerprint');
-      await claim.complete({ fingerprint, status: 201, body: view });
+      await claim.complete({ fingerprint, status: 201, body: SessionPresenter.withoutToken(view) });
     } catch (err) {
       // The session exists and is billed: answer it. Only a retry will not be recognised.
       this.logger.warn(`Could not store the answer of an idempotent open: ${(err as Error).message}`);
@@ -110,6 +111,17 @@ export class OpenAdmission {
     }
   }
 
+  private replay(answer: StoredAnswer, fingerprint: string, reply: FastifyReply): SessionView {
+    if (answer.fingerprint !== fingerprint) {
+      throw new DomainError(
+        ErrorCode.IdempotencyKeyReused,
+        'This Idempotency-Key was already used with a different request.',
+      );
+    }
+    reply.status(answer.status).header('idempotent-replayed', 'true');
+    return this.presenter.withToken(answer.body);
+  }
+
   private async unavailableOnError<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -123,13 +135,9 @@ export class OpenAdmission {
   }
 }
 
-function replay(answer: StoredAnswer, fingerprint: string, reply: FastifyReply): SessionView {
-  if (answer.fingerprint !== fingerprint) {
-    throw new DomainError(
-      ErrorCode.IdempotencyKeyReused,
-      'This Idempotency-Key was already used with a different request.',
-    );
-  }
-  reply.status(answer.status).header('idempotent-replayed', 'true');
-  return answer.body as SessionView;
+/** Whether the client of `reply` has closed its connection (nothing was sent yet, so a close is a leave). */
+function clientGone(reply: FastifyReply): () => boolean {
+  let closed = false;
+  reply.raw.once('close', () => (closed = true));
+  return () => closed;
 }

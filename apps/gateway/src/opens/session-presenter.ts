@@ -33,6 +33,10 @@ export const sessionViewSchema = z
   .meta({ id: 'Session', description: 'One user’s right to view/edit a document through `document_url`.' });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
+/** A Session object without its bearer token, as an idempotency record keeps it. */
+export const storedSessionViewSchema = sessionViewSchema.omit({ document_url: true });
+export type StoredSessionView = z.infer<typeof storedSessionViewSchema>;
+
 export class SessionPresenter {
   constructor(
     private readonly publicUrl: string,
@@ -47,7 +51,7 @@ export class SessionPresenter {
       status: s.status,
       mode: s.mode,
       user: s.user,
-      document_url: `${this.publicUrl}/s/${this.tokens.tokenOf(s.sessionId)}`,
+      document_url: this.documentUrlOf(s.sessionId),
       session_url: sessionUrl,
       session_delete_url: sessionUrl,
       document_delete_url: `${this.publicUrl}/v1/documents/${s.documentId}`,
@@ -57,6 +61,22 @@ export class SessionPresenter {
       expires_at: s.expiresAt,
       close_reason: s.closeReason,
     };
+  }
+
+  /** The view to keep: `document_url` holds a bearer secret, which is never stored. */
+  static withoutToken(view: SessionView): StoredSessionView {
+    const { document_url: _secret, ...kept } = view;
+    return kept;
+  }
+
+  /** A kept view with `document_url` computed again, in the Session object's field order. */
+  withToken(kept: StoredSessionView): SessionView {
+    const { session_id, document_id, status, mode, user, ...rest } = kept;
+    return { session_id, document_id, status, mode, user, document_url: this.documentUrlOf(session_id), ...rest };
+  }
+
+  private documentUrlOf(sessionId: string): string {
+    return `${this.publicUrl}/s/${this.tokens.tokenOf(sessionId)}`;
   }
 
   /** A session just opened, before anyone stored it: what the session service will hold. */
