@@ -45,6 +45,12 @@ describe('isBlockedAddress', () => {
     '::FFFF:10.0.0.1',
     '64:ff9b::127.0.0.1',
     '64:ff9b::a9fe:a9fe',
+    '64:ff9b:1::808:808',
+    '64:ff9b:1:ffff:ffff:ffff:ffff:ffff',
+    '2002:7f00:1::1',
+    '2002:808:808::1',
+    '2001::1',
+    '2001:0:ffff:ffff:ffff:ffff:ffff:ffff',
     'not-an-ip',
     '',
     '1.2.3',
@@ -70,6 +76,9 @@ describe('isBlockedAddress', () => {
     '::ffff:8.8.8.8',
     '::ffff:808:808',
     '64:ff9b::8.8.8.8',
+    '64:ff9b:2::1', // just past the local-use NAT64 /48
+    '2003::1', // just past 6to4
+    '2001:1::1', // just past Teredo
     'fec0::1', // site-local is deprecated but outside fe80::/10
   ])('allows %s', (ip) => {
     expect(isBlockedAddress(ip)).toBe(false);

@@ -37,6 +37,12 @@ const IPV6_BLOCKED: ReadonlyArray<readonly [string, number]> = [
   ['fe80::', 10],
   ['ff00::', 8],
   ['2001:db8::', 32],
+  // Whole ranges whose traffic a relay or translator forwards to an address the name does not
+  // show: local-use NAT64 (RFC 8215, any IPv4 behind a site's own translator), 6to4 and Teredo
+  // (an embedded IPv4 reached through a public relay, private ones included).
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
+  ['2001::', 32],
 ];
 
 const blockList = new BlockList();
