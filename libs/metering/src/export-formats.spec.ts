@@ -21,7 +21,16 @@ describe('csvField', () => {
     ['line\nbreak', '"line\nbreak"'],
     ['carriage\rreturn', '"carriage\rreturn"'],
     ['ünïcødé', 'ünïcødé'],
-    ['=1+1', '=1+1'], // written as it is: the export is data, and its hash must not depend on a spreadsheet's quirks
+    // What a spreadsheet would run as a formula is written as text.
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', `"'\rx"`],
+    ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
+    ['a=b', 'a=b'],
+    ['u-17', 'u-17'],
   ])('%p -> %p', (value, expected) => {
     expect(csvField(value)).toBe(expected);
   });

@@ -7,9 +7,13 @@ import { z } from 'zod';
  * rows must always give the same bytes:
  *
  * - UTF-8, no byte-order mark; every line, the header's included, ends with "\n" (LF);
- * - CSV fields are written as they are, unless they contain a comma, a double quote, CR
- *   or LF: then they are enclosed in double quotes and inner quotes doubled (RFC 4180);
- *   a missing value (user_id) is an empty field;
+ * - a CSV text field that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`,
+ *   so that a spreadsheet shows it as text instead of running it as a formula (a user id
+ *   or tenant name is anyone's text); then a field that contains a comma, a double
+ *   quote, CR or LF is enclosed in double quotes with inner quotes doubled (RFC 4180);
+ *   a missing value (user_id) is an empty field. Both steps depend on the value alone,
+ *   so `ledger_sha256` — the SHA-256 of exactly these bytes — is reproducible from the
+ *   ledger rows by anyone who writes them by these rules;
  * - times are UTC with milliseconds, `2026-11-27T03:28:54.123Z`;
  * - NDJSON has one JSON object per line with the CSV's columns, in the CSV's order
  *   (missing values are `null`), written by JSON.stringify without spaces.
@@ -53,7 +57,11 @@ export const billingRowSchema = z
     ledger_sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/)
-      .meta({ description: "The SHA-256 of the tenant's CSV usage export of the period." }),
+      .meta({
+        description:
+          "The SHA-256 (hex) of exactly the bytes of the tenant's CSV usage export of the period " +
+          "(LF line ends, cells starting with =, +, -, @, TAB or CR prefixed with ').",
+      }),
   })
   .meta({ id: 'BillingRow' });
 export type BillingRow = z.infer<typeof billingRowSchema>;
@@ -70,10 +78,11 @@ export const BILLING_COLUMNS = [
 ] as const;
 
 const NEEDS_QUOTES = /[",\r\n]/;
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
