@@ -45,3 +45,24 @@ export async function eventQueuesDrained(): Promise<void> {
   );
   await new Promise((r) => setTimeout(r, 500));
 }
+
+export interface PeekedMessage {
+  content: unknown;
+  messageId?: string;
+  headers: Record<string, unknown>;
+}
+
+/** What the dead-letter queue holds, read without taking anything off it. */
+export async function peekDeadLetters(): Promise<PeekedMessage[]> {
+  return withChannel(async (channel, names) => {
+    const seen: PeekedMessage[] = [];
+    for (let m = await channel.get(names.deadLetterQueue); m; m = await channel.get(names.deadLetterQueue)) {
+      seen.push({
+        content: JSON.parse(m.content.toString()),
+        messageId: m.properties.messageId,
+        headers: m.properties.headers ?? {},
+      });
+    }
+    return seen; // unacked: closing the channel puts them all back
+  });
+}

@@ -1,6 +1,6 @@
 import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import { UsageLedger } from '@docsession/metering';
-import { consumeEvent, MicroBatcher } from '@docsession/platform';
+import { EventConsumer, MicroBatcher } from '@docsession/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import { AlertWebhookDispatcher } from './alert-webhook.dispatcher';
@@ -16,7 +16,11 @@ const MAX_BATCH = 500;
 export class BillableCallConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
 
-  constructor(ledger: UsageLedger, alerts: AlertWebhookDispatcher) {
+  constructor(
+    ledger: UsageLedger,
+    alerts: AlertWebhookDispatcher,
+    private readonly events: EventConsumer,
+  ) {
     this.batcher = new MicroBatcher(
       async (events) => {
         await alerts.dispatch(await ledger.recordAll(events));
@@ -27,6 +31,6 @@ export class BillableCallConsumer {
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await consumeEvent(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
+    await this.events.consume(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
   }
 }

@@ -1,5 +1,5 @@
 import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
-import { consumeEvent, MicroBatcher } from '@docsession/platform';
+import { EventConsumer, MicroBatcher } from '@docsession/platform';
 import { SessionService } from '@docsession/sessions';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
@@ -14,12 +14,15 @@ const MAX_BATCH = 500;
 export class SessionCreatedConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
 
-  constructor(sessions: SessionService) {
+  constructor(
+    sessions: SessionService,
+    private readonly events: EventConsumer,
+  ) {
     this.batcher = new MicroBatcher((events) => sessions.applyCreated(events), { name: 'opens', maxSize: MAX_BATCH });
   }
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await consumeEvent(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
+    await this.events.consume(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
   }
 }

@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
-import { RmqContext, Transport, type RmqOptions } from '@nestjs/microservices';
+import { Transport, type RmqOptions } from '@nestjs/microservices';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
 import * as amqp from 'amqplib';
-import type { z } from 'zod';
 import type { AppConfig } from './config';
 import { busNames, type ServiceName } from './names';
 
@@ -14,8 +12,9 @@ export type BusConfig = Pick<
 
 /**
  * Declares what every service relies on before it consumes or publishes: the durable
- * topic exchange for events and the dead-letter exchange and queue where messages that
- * can never be processed (invalid payloads) are kept for an operator to look at.
+ * topic exchange for events and the dead-letter exchange and queue where events that
+ * can never be processed are kept, with their last error, for an operator to look at
+ * and replay (EventConsumer, DeadLetters).
  */
 export async function assertBusTopology(config: BusConfig): Promise<void> {
   const names = busNames(config);
@@ -107,57 +106,25 @@ export class EventPublisher {
     }
   }
 
+  /**
+   * Publishes bytes as they are, confirmed: a consumer moving a message it could not
+   * process (back to its queue, or to the dead letters), or an operator's replay.
+   */
+  async publishRaw(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Pick<amqp.Options.Publish, 'messageId' | 'contentType' | 'headers'>,
+  ): Promise<void> {
+    await this.channel.publish(exchange, routingKey, content, {
+      ...options,
+      persistent: true,
+      timeout: this.config.PUBLISH_TIMEOUT_MS,
+    });
+  }
+
   async close(): Promise<void> {
     await this.channel.close();
     await this.connection.close();
-  }
-}
-
-const logger = new Logger('EventConsumer');
-
-/** Thrown by a handler for an event that can never apply: it is dead-lettered, not retried. */
-export class UnprocessableEvent extends Error {}
-const REDELIVERY_DELAY_MS = 1_000;
-
-/**
- * Runs an event handler with at-least-once semantics: validates the payload where it
- * enters the service, acks after the handler (and so its transaction) succeeded, and
- * on failure hands the message back to the broker after a pause. A payload that can
- * never be valid, or that the handler says can never apply, goes to the dead-letter
- * queue instead of looping forever.
- */
-export async function consumeEvent<S extends z.ZodType>(
-  context: RmqContext,
-  schema: S,
-  data: unknown,
-  handle: (payload: z.infer<S>) => Promise<void>,
-): Promise<void> {
-  const channel = context.getChannelRef() as amqp.Channel;
-  const message = context.getMessage() as amqp.Message;
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    logger.error(`Dead-lettering invalid ${context.getPattern()} event: ${parsed.error.message}`);
-    return settle(() => channel.nack(message, false, false));
-  }
-  try {
-    await handle(parsed.data);
-  } catch (err) {
-    if (err instanceof UnprocessableEvent) {
-      logger.error(`Dead-lettering ${context.getPattern()} event: ${err.message}`);
-      return settle(() => channel.nack(message, false, false));
-    }
-    logger.warn(`${context.getPattern()} handler failed, redelivering: ${(err as Error).message}`);
-    await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
-    return settle(() => channel.nack(message, false, true));
-  }
-  settle(() => channel.ack(message));
-}
-
-/** After a reconnect the old channel is gone and the broker redelivers anyway. */
-function settle(action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    logger.warn(`Could not settle a message (channel closed?): ${(err as Error).message}`);
   }
 }

@@ -124,6 +124,10 @@ export const configSchema = z.object({
   EXPORT_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** Unacked events a consumer holds at once; also the largest batch it can commit together. */
   EVENT_PREFETCH: z.coerce.number().int().positive().default(256),
+  /** Deliveries of an event that fail (its own failures, not a dependency being down) before it goes to the dead letters. */
+  EVENT_MAX_DELIVERIES: z.coerce.number().int().positive().default(5),
+  /** Pause after a failed delivery before the event is tried again. */
+  EVENT_REDELIVERY_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   URL_IMPORT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

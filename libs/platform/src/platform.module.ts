@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventPublisher } from './bus';
 import { APP_CONFIG, loadConfig, type AppConfig } from './config';
 import { createDataSource } from './database';
+import { EventConsumer } from './event-consumer';
 import type { ServiceName } from './names';
 import { ProbesController, READINESS_CHECKS, type ReadinessCheck } from './probes.controller';
 import { createRedis } from './redis';
@@ -49,6 +50,12 @@ export class PlatformModule {
         },
       },
       {
+        provide: EventConsumer,
+        inject: [APP_CONFIG, EventPublisher],
+        useFactory: (config: AppConfig, publisher: EventPublisher) =>
+          new EventConsumer(config, publisher, options.service),
+      },
+      {
         provide: READINESS_CHECKS,
         inject: [DataSource, REDIS, EventPublisher],
         useFactory: (db: DataSource, redis: Redis, publisher: EventPublisher): ReadinessCheck[] => [
@@ -68,7 +75,7 @@ export class PlatformModule {
       module: PlatformModule,
       controllers: [ProbesController],
       providers,
-      exports: [APP_CONFIG, DataSource, REDIS, EventPublisher, READINESS_CHECKS],
+      exports: [APP_CONFIG, DataSource, REDIS, EventPublisher, EventConsumer, READINESS_CHECKS],
     };
   }
 }
