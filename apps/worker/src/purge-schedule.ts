@@ -1,12 +1,13 @@
+import { JobQueue } from '@docsession/contracts';
 import { APP_CONFIG, REDIS, type AppConfig } from '@docsession/platform';
 import { PurgeQueue } from '@docsession/sessions';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
 /**
- * Keeps the purge schedule in Redis. Every worker registers it at boot — an upsert of one
- * scheduler id, which keeps the next run where it is, so N workers still make one job per
- * interval — and then checks it every PURGE_SCHEDULE_CHECK_SECONDS (at most one interval),
+ * Keeps the purge schedule in Redis. Every worker serving the purge queue registers it at
+ * boot — an upsert of one scheduler id, which keeps the next run where it is, so N workers
+ * still make one job per interval — and then checks it every PURGE_SCHEDULE_CHECK_SECONDS (at most one interval),
  * and whenever its Redis connection comes back. Redis emptied (FLUSHALL, a restart without
  * persistence) takes the schedule with it; the first check after that recreates it, which
  * runs a purge at once: within one interval, nothing expired survives.
@@ -29,6 +30,8 @@ export class PurgeSchedule implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
+    // The workers running purges keep their schedule; others leave it alone.
+    if (!this.config.WORKER_QUEUES.includes(JobQueue.Purge)) return;
     void this.check(true); // not awaited: a worker starts (and expires sessions) while Redis is still coming up
     const everyMs = Math.min(this.config.PURGE_SCHEDULE_CHECK_SECONDS, this.config.PURGE_INTERVAL_SECONDS) * 1000;
     this.timer = setInterval(() => void this.check(false), everyMs);

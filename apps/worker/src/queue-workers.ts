@@ -1,5 +1,12 @@
 import { jobPayloadSchemas, JobQueue } from '@docsession/contracts';
-import { APP_CONFIG, createRedis, redisPrefix, reportQueueErrors, type AppConfig } from '@docsession/platform';
+import {
+  APP_CONFIG,
+  ConfigError,
+  createRedis,
+  redisPrefix,
+  reportQueueErrors,
+  type AppConfig,
+} from '@docsession/platform';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -7,24 +14,52 @@ import { z } from 'zod';
 import { QueueProcessor } from './queue-processor';
 
 /** Jobs of each queue one worker process runs at once. */
-function concurrencyOf(queue: JobQueue, config: AppConfig): number {
+export function concurrencyOf(queue: JobQueue, config: AppConfig): number {
   switch (queue) {
     // Expiry jobs end their sessions in shared transactions: many at once make big batches, not load.
     case JobQueue.SessionExpiry:
       return config.EXPIRY_CONCURRENCY;
-    // One purge at a time (the advisory lock makes it one across workers too).
+    // One purge at a time (the advisory lock makes it one across workers too): not a setting.
     case JobQueue.Purge:
       return 1;
-    default:
-      return config.WORKER_CONCURRENCY;
+    case JobQueue.SessionIdle:
+      return config.SESSION_IDLE_CONCURRENCY ?? config.WORKER_CONCURRENCY;
+    case JobQueue.SessionCloseGrace:
+      return config.SESSION_CLOSE_GRACE_CONCURRENCY ?? config.WORKER_CONCURRENCY;
+    case JobQueue.SaveCallback:
+      return config.SAVE_CALLBACK_CONCURRENCY ?? config.WORKER_CONCURRENCY;
+    case JobQueue.UsageAlertWebhook:
+      return config.USAGE_ALERT_WEBHOOK_CONCURRENCY ?? config.WORKER_CONCURRENCY;
   }
 }
 
 /**
- * Runs a BullMQ worker for every QueueProcessor of the application: each on its own
- * blocking connection, under the instance's key prefix, parsing each job's payload with
- * its queue's schema, logging failed jobs, and reporting Redis outages now and then
- * rather than per retry. On shutdown it waits for running jobs (Worker.close), so a
+ * The processor of each queue this worker serves. Each must have exactly one: a queue with
+ * none would fill up unnoticed, one with two would run each job's handler at random.
+ */
+export function processorsToRun(served: readonly JobQueue[], found: readonly QueueProcessor[]): QueueProcessor[] {
+  const problems: string[] = [];
+  const chosen: QueueProcessor[] = [];
+  for (const queue of served) {
+    const mine = found.filter((p) => p.queue === queue);
+    if (mine.length === 1) chosen.push(mine[0]);
+    else if (!mine.length) problems.push(`queue "${queue}" has no processor`);
+    else
+      problems.push(
+        `queue "${queue}" has ${mine.length} processors: ${mine.map((p) => p.constructor.name).join(', ')}`,
+      );
+  }
+  if (problems.length) {
+    throw new ConfigError(`The worker cannot serve WORKER_QUEUES:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+  return chosen;
+}
+
+/**
+ * Runs a BullMQ worker for each queue in WORKER_QUEUES, with that queue's QueueProcessor:
+ * each on its own blocking connection, under the instance's key prefix, parsing each job's
+ * payload with its queue's schema, logging failed jobs, and reporting Redis outages now and
+ * then rather than per retry. On shutdown it waits for running jobs (Worker.close), so a
  * deploy never cuts one in half.
  */
 @Injectable()
@@ -38,18 +73,16 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.workers = this.processors().map((p) => this.start(p));
+    const found = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is QueueProcessor => instance instanceof QueueProcessor);
+    this.workers = processorsToRun(this.config.WORKER_QUEUES, found).map((p) => this.start(p));
+    this.logger.log(`Serving ${this.workers.map((w) => `${w.name} (concurrency ${w.opts.concurrency})`).join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
-  }
-
-  private processors(): QueueProcessor[] {
-    return this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is QueueProcessor => instance instanceof QueueProcessor);
   }
 
   private start(processor: QueueProcessor): Worker {

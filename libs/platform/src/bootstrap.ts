@@ -26,16 +26,20 @@ export interface ServiceBootstrap {
  * broker transports it listens on. A bad configuration stops it with a clear message.
  */
 export async function bootstrapService(spec: ServiceBootstrap): Promise<INestApplication> {
-  let config: AppConfig;
   try {
-    config = loadConfig();
+    return await start(spec);
   } catch (err) {
+    // Settings, or what they ask of the service (a worker's WORKER_QUEUES), that cannot work.
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(78); // EX_CONFIG
     }
     throw err;
   }
+}
+
+async function start(spec: ServiceBootstrap): Promise<INestApplication> {
+  const config = loadConfig();
   const logger = createLogger(config, spec.service);
   await assertBusTopology(config);
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -1,3 +1,4 @@
+import { JobQueue } from '@docsession/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema, ConfigError, parseConfig } from './config';
@@ -33,6 +34,17 @@ describe('parseConfig', () => {
 
   it('refuses a default TTL above the maximum', () => {
     expect(() => parseConfig({ SESSION_TTL_SECONDS: '100', SESSION_TTL_MAX_SECONDS: '50' })).toThrow(ConfigError);
+  });
+
+  it('serves every queue unless WORKER_QUEUES names some, and refuses a name that is no queue', () => {
+    expect(parseConfig({}).WORKER_QUEUES).toEqual(Object.values(JobQueue));
+    expect(parseConfig({ WORKER_QUEUES: 'session-expiry, session-idle,session-expiry' }).WORKER_QUEUES).toEqual([
+      'session-expiry',
+      'session-idle',
+    ]);
+    expect(() => parseConfig({ WORKER_QUEUES: 'session-expiry,expiry' })).toThrow(
+      /WORKER_QUEUES: unknown queue "expiry"; the queues are session-expiry, /,
+    );
   });
 
   it('needs a bucket, and both keys or neither, for the S3 blob store', () => {

@@ -1,6 +1,11 @@
+import { JobQueue } from '@docsession/contracts';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** Jobs one worker process runs at once on a queue; unset, WORKER_CONCURRENCY. */
+const queueConcurrency = z.coerce.number().int().positive().optional();
+const QUEUES: readonly JobQueue[] = Object.values(JobQueue);
+
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -97,9 +102,28 @@ export const configSchema = z.object({
     ),
   /** How long a gateway trusts a verified API key without asking PostgreSQL; revocations evict at once. 0 disables. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  /**
+   * The BullMQ queues this worker process serves, comma- or space-separated (e.g.
+   * `session-expiry,session-idle`); empty (default): all of them. Operators run workers by role.
+   */
+  WORKER_QUEUES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const named = [...new Set(v.split(/[\s,]+/).filter(Boolean))];
+      for (const name of named.filter((n) => !QUEUES.includes(n as JobQueue))) {
+        ctx.addIssue({ code: 'custom', message: `unknown queue "${name}"; the queues are ${QUEUES.join(', ')}` });
+      }
+      return named.length ? (named as JobQueue[]) : [...QUEUES];
+    }),
+  /** Jobs one worker process runs at once on each queue that has no setting of its own. */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** Expiry jobs a worker runs at once. They end their sessions in shared transactions, so this bounds a batch, not the load on PostgreSQL. */
   EXPIRY_CONCURRENCY: z.coerce.number().int().positive().default(256),
+  SESSION_IDLE_CONCURRENCY: queueConcurrency,
+  SESSION_CLOSE_GRACE_CONCURRENCY: queueConcurrency,
+  SAVE_CALLBACK_CONCURRENCY: queueConcurrency,
+  USAGE_ALERT_WEBHOOK_CONCURRENCY: queueConcurrency,
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   DEFAULT_USAGE_LIMIT: z.coerce.number().int().min(0).default(50_000),
   DEFAULT_GRACE_PERCENT: z.coerce.number().int().min(0).max(1000).default(10),

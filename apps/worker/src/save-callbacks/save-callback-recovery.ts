@@ -1,3 +1,4 @@
+import { JobQueue } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { SaveCallbackQueue, SaveDeliveryStore } from '@docsession/sessions';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
@@ -26,6 +27,8 @@ export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
+    // The workers delivering save callbacks look after their jobs; others leave them alone.
+    if (!this.config.WORKER_QUEUES.includes(JobQueue.SaveCallback)) return;
     this.timer = setInterval(() => void this.check(), this.config.CALLBACK_RECOVERY_SECONDS * 1000);
   }
 
