@@ -19,6 +19,9 @@ const SESSION_FIELDS = [
   'closed_at',
   'expires_at',
   'close_reason',
+  // Added since API.md's first version: session details (host and attendance).
+  'is_host',
+  'last_seen_at',
 ];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

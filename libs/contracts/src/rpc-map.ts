@@ -16,6 +16,7 @@ import {
   type ContentLocation,
   type DocumentDeleteResult,
   type DocumentRecord,
+  type DocumentSessions,
   type PageSaveResult,
   type PageView,
   type PlanRecord,
@@ -77,7 +78,7 @@ interface RpcEntry {
 export const SessionRpcMap = {
   [SessionRpc.GetSession]: { request: sessionRefSchema, reply: answers<SessionRecord>() },
   [SessionRpc.CloseSession]: { request: closeSessionSchema, reply: answers<SessionEndResult>() },
-  [SessionRpc.ListDocumentSessions]: { request: documentRefSchema, reply: answers<SessionRecord[]>() },
+  [SessionRpc.ListDocumentSessions]: { request: documentRefSchema, reply: answers<DocumentSessions>() },
   [SessionRpc.GetDocument]: { request: documentRefSchema, reply: answers<DocumentRecord>() },
   [SessionRpc.DeleteDocument]: { request: documentRefSchema, reply: answers<DocumentDeleteResult>() },
   [SessionRpc.GetDocumentContent]: { request: documentRefSchema, reply: answers<ContentLocation>() },

@@ -90,21 +90,29 @@ export interface SessionRecord {
   status: SessionStatus;
   mode: SessionMode;
   user: SessionUser | null;
+  /** It opened the document, or its user (by id) is the user who did. */
+  isHost: boolean;
   createdAt: string;
   openedAt: string | null;
+  /** The last sign of life (page load, heartbeat, save, editor request) PostgreSQL recorded. */
+  lastSeenAt: string | null;
   closedAt: string | null;
   expiresAt: string;
   closeReason: CloseReason | null;
 }
 
-export interface Collaborator {
-  sessionId: string;
-  user: SessionUser | null;
-  status: SessionStatus;
-  host: boolean;
+/** Who took part in a document: the same figures wherever a document's sessions are reported. */
+export interface Participation {
+  /** The user of the session that opened the document (null when it named none). */
+  host: SessionUser | null;
+  /** Distinct users among all its sessions; a session naming no user id counts as one of its own. */
+  collaboratorsCount: number;
+  /** Its sessions that have not ended (inactive or active). */
+  activeSessionsCount: number;
+  sessionsCount: number;
 }
 
-export interface DocumentRecord {
+export interface DocumentRecord extends Participation {
   documentId: string;
   externalId: string | null;
   name: string;
@@ -116,9 +124,13 @@ export interface DocumentRecord {
   createdAt: string;
   expiresAt: string;
   purgedAt: string | null;
-  activeSessionsCount: number;
-  sessionsCount: number;
-  collaborators: Collaborator[];
+  /** Its sessions that have not ended, newest first. */
+  collaborators: SessionRecord[];
+}
+
+/** A document's sessions, newest first, with who took part. */
+export interface DocumentSessions extends Participation {
+  sessions: SessionRecord[];
 }
 
 /** What the gateway needs to stream a live document's bytes from the blob store. */

@@ -6,6 +6,7 @@ import {
   type ContentLocation,
   type DocumentDeleteResult,
   type DocumentRecord,
+  type DocumentSessions,
   type PageView,
   type SessionCreated,
   type SessionEndResult,
@@ -16,7 +17,14 @@ import type { BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { PendingOpens } from '@docsession/pending-opens';
-import { isOpen, toContentLocation, toDocumentRecord, toSessionRecord, type SessionRow } from './rows';
+import {
+  isOpen,
+  toContentLocation,
+  toDocumentRecord,
+  toDocumentSessions,
+  toSessionRecord,
+  type SessionRow,
+} from './rows';
 import { sessionOpenedEvent } from './lifecycle-events';
 import type { SessionExpiryQueue } from './session-expiry-queue';
 import type { EndCondition, EndOutcome, SessionStore } from './session-store';
@@ -112,9 +120,9 @@ export class SessionService {
     return toDocumentRecord(doc, await this.store.listSessions(documentId));
   }
 
-  async listDocumentSessions(tenantId: string, documentId: string): Promise<SessionRecord[]> {
-    await this.documentOf(tenantId, documentId);
-    return (await this.store.listSessions(documentId)).map(toSessionRecord);
+  async listDocumentSessions(tenantId: string, documentId: string): Promise<DocumentSessions> {
+    const doc = await this.documentOf(tenantId, documentId);
+    return toDocumentSessions(doc, await this.store.listSessions(documentId));
   }
 
   async deleteDocument(tenantId: string, documentId: string): Promise<DocumentDeleteResult> {

@@ -11,6 +11,7 @@ import { jsonFingerprint } from '../idempotency/request-fingerprint';
 import {
   presentDeletedDocument,
   presentDocument,
+  presentSessionList,
   type DocumentDeletedView,
   type DocumentView,
   type SessionList,
@@ -75,7 +76,7 @@ export class DocumentsController {
     @Param('documentId', IdPipe) documentId: string,
   ): Promise<SessionList> {
     const list = await this.sessions.call(SessionRpc.ListDocumentSessions, { tenantId, documentId });
-    return { sessions: list.map((s) => this.presenter.present(s)) };
+    return presentSessionList(list, this.presenter);
   }
 
   @Delete(':documentId')

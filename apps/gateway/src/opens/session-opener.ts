@@ -64,7 +64,7 @@ export class SessionOpener {
       metadata: null,
     });
     await this.announce(event);
-    return this.presenter.presentCreated(event);
+    return this.presenter.presentCreated(event, doc.host);
   }
 
   private sessionCreated(
