@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Transport, type RmqOptions } from '@nestjs/microservices';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
@@ -60,6 +61,8 @@ export function eventConsumerOptions(config: BusConfig, service: ServiceName): R
  * directly rather than through Nest's ClientRMQ: on the open path the client's
  * Observable plumbing cost more CPU than the publish itself.
  */
+const logger = new Logger('EventPublisher');
+
 export class EventPublisher {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
@@ -100,9 +103,8 @@ export class EventPublisher {
         timeout: this.config.PUBLISH_TIMEOUT_MS,
       });
     } catch (err) {
-      throw new DomainError(ErrorCode.Unavailable, 'The message broker did not confirm the event.', {
-        cause: String(err),
-      });
+      logger.warn(`${name} was not confirmed: ${(err as Error).message}`);
+      throw new DomainError(ErrorCode.Unavailable, 'The message broker did not confirm the event.');
     }
   }
 

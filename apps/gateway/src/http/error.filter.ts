@@ -60,7 +60,12 @@ export class ContractErrorFilter implements ExceptionFilter {
 }
 
 export function errorBodyOf(exception: unknown): ErrorBody {
-  if (exception instanceof DomainError) return exception.toBody();
+  if (exception instanceof DomainError) {
+    // An outage's details would be internal causes (hosts, driver errors): those are logged where they happen.
+    return exception.code === ErrorCode.Unavailable
+      ? { code: exception.code, message: exception.message }
+      : exception.toBody();
+  }
   if (exception instanceof ZodError) {
     return {
       code: ErrorCode.InvalidRequest,
