@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { api, newTenant, openText } from './support/api';
+import { api, eventually, newTenant, openText } from './support/api';
 import { blobExists } from './support/blobs';
 import { PAGE_TIMES } from './support/environment';
 import { sessionOf, sleep, waitUntilEnded } from './support/page';
@@ -62,7 +62,12 @@ describe('the session page in headless Chromium', () => {
     expect(await tab.locator('#mode').innerText()).toBe('Editing');
     expect(await tab.locator('#user').innerText()).toBe('Amelia');
     expect(await tab.locator('#expires').innerText()).toMatch(/\(in 5 h 59 min\)|\(in 6 h 0 min\)/);
-    expect((await sessionOf(key, s.session_id)).body.status).toBe('active');
+    // The page's script reported in with its first heartbeat.
+    await eventually(
+      async () => ((await sessionOf(key, s.session_id)).body.status === 'active' ? true : undefined),
+      5_000,
+      'the page to report in',
+    );
 
     // Edit, then save with the keyboard.
     await tab.locator('#editor').click();

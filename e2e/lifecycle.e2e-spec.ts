@@ -2,6 +2,7 @@ import { documentPurgedSchema, sessionEndedSchema, sessionOpenedSchema } from '@
 import { busNames } from '@docsession/platform';
 import { api, eventually, newTenant, openText } from './support/api';
 import { EventTap } from './support/event-tap';
+import { page } from './support/page';
 import { e2eState } from './support/state';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -22,8 +23,8 @@ describe('lifecycle events on the bus', () => {
   it('announces session.opened on the first page load only, then session.closed and document.purged', async () => {
     const tenant = await newTenant();
     const { body: s } = await openText(tenant.api_key, 'watched');
-    expect((await fetch(s.document_url)).status).toBe(200);
-    expect((await fetch(s.document_url)).status).toBe(200); // a reload is not a second opening
+    expect((await page.load(s.document_url)).status).toBe(200);
+    expect((await page.load(s.document_url)).status).toBe(200); // a reload is not a second opening
 
     const opened = await tap.waitFor('session.opened', s.session_id);
     expect(sessionOpenedSchema.parse(opened.data)).toMatchObject({
@@ -74,7 +75,7 @@ describe('the audit trail', () => {
       json: { mode: 'view' },
     });
     expect(joined.session_id).toBeDefined();
-    await fetch(s.document_url);
+    await page.load(s.document_url);
     await api('DELETE', `/v1/sessions/${s.session_id}`, { key: tenant.api_key });
     await api('DELETE', `/v1/sessions/${joined.session_id}`, { key: tenant.api_key });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { api, eventually, newTenant, openText } from './support/api';
 import { blobExists } from './support/blobs';
 import { withChannel } from './support/bus';
+import { page } from './support/page';
 import { e2eState } from './support/state';
 
 const SESSION_FIELDS = [
@@ -188,10 +189,10 @@ describe('the open path', () => {
 
   it('serves the browser page, and 410 once the session ended, 404 for an unknown token', async () => {
     const res = await openText(tenant.api_key, 'page');
-    const page = await fetch(res.body.document_url);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const loaded = await page.load(res.body.document_url);
+    expect(loaded.status).toBe(200);
+    expect(loaded.headers.get('content-type')).toContain('text/html');
+    expect(loaded.headers.get('referrer-policy')).toBe('no-referrer');
     const opened = await api('GET', `/v1/sessions/${res.body.session_id}`, { key: tenant.api_key });
     expect(opened.body.status).toBe('active');
     expect(opened.body.opened_at).toMatch(ISO_MS);

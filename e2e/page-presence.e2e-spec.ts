@@ -35,6 +35,30 @@ describe('page presence: close beacon, reloads and idle timeout', () => {
     key = (await newTenant()).api_key;
   });
 
+  it('leaves the session inactive when a link scanner fetches the page; the script reporting in opens it', async () => {
+    const { body: s } = await openText(key, 'scanned');
+    expect((await page.fetchOnly(s.document_url, 'HEAD')).status).toBe(200);
+    expect((await page.fetchOnly(s.document_url)).status).toBe(200);
+    await sleep(IDLE_MS + 1500); // an idle clock started by the fetch would have closed it by now
+    const scanned = (await sessionOf(key, s.session_id)).body;
+    expect(scanned).toMatchObject({ status: 'inactive', opened_at: null });
+    expect(
+      await query(`SELECT 1 FROM session.audit_events WHERE session_id = $1 AND type = 'session.opened'`, [
+        s.session_id,
+      ]),
+    ).toEqual([]);
+
+    expect((await page.heartbeat(s.document_url)).status).toBe(204);
+    const reportedAt = Date.now();
+    const opened = (await sessionOf(key, s.session_id)).body;
+    expect(opened.status).toBe('active');
+    expect(Date.parse(opened.opened_at)).toBeGreaterThan(Date.parse(scanned.created_at) + IDLE_MS);
+    // From its first report on, the idle clock runs.
+    const { session, elapsedMs } = await waitUntilEnded(key, s.session_id, reportedAt);
+    expect(session.close_reason).toBe('idle_timeout');
+    expect(elapsedMs).toBeGreaterThanOrEqual(IDLE_MS - 500);
+  });
+
   it('closes the session after the close beacon and CLOSE_GRACE_SECONDS, and removes the content', async () => {
     const { body: s } = await openText(key, 'closing');
     expect((await page.load(s.document_url)).status).toBe(200);

@@ -4,6 +4,7 @@ import type { IsolatedSystem } from './support/isolated-system';
 import { StandInEditor, type WopiAnswer } from './support/wopi-editor';
 import { sha256, startWopiSystem, type SystemClient } from './support/wopi-system';
 import { PAGE_TIMES } from './support/environment';
+import { page } from './support/page';
 
 /*
  * WOPI conformance, written from the protocol documentation (Microsoft's WOPI REST reference:
@@ -392,7 +393,7 @@ describe('proof keys', () => {
 describe('presence', () => {
   it('counts WOPI requests as presence: an editing user is not closed as idle', async () => {
     const s = await openDocx();
-    expect((await fetch(s.document_url)).status).toBe(200); // the page loaded: the idle clock runs
+    expect((await page.load(s.document_url)).status).toBe(200); // the page reported in: the idle clock runs
     const until = Date.now() + (PAGE_TIMES.idleTimeoutSeconds + 2) * 1000;
     while (Date.now() < until) {
       expect((await wopi(s)).status).toBe(200); // the editor polls; the page sends no heartbeat

@@ -3,7 +3,14 @@ import { storedBlobKeys } from './blobs';
 
 /** The browser's side of a session, spoken directly: what the page's script sends. */
 export const page = {
-  load: (documentUrl: string) => fetch(documentUrl),
+  /** What a browser does: fetch the page, whose script reports in at once with a heartbeat. */
+  load: async (documentUrl: string) => {
+    const res = await fetch(documentUrl);
+    if (res.status === 200) await fetch(`${documentUrl}/heartbeat`, { method: 'POST' });
+    return res;
+  },
+  /** What a link scanner or a chat preview does: fetch the page, run nothing. */
+  fetchOnly: (documentUrl: string, method: 'GET' | 'HEAD' = 'GET') => fetch(documentUrl, { method }),
   heartbeat: (documentUrl: string) => fetch(`${documentUrl}/heartbeat`, { method: 'POST' }),
   /** What navigator.sendBeacon(url) sends: a POST with an empty body. */
   close: (documentUrl: string) => fetch(`${documentUrl}/close`, { method: 'POST' }),

@@ -53,11 +53,6 @@ export class SessionRpcController {
     return this.sessions.contentLocation(tenantId, documentId);
   }
 
-  @RpcHandler(SessionRpc.OpenPage)
-  openPage({ tokenHash }: TokenRef) {
-    return this.presence.pageLoaded(tokenHash);
-  }
-
   @RpcHandler(SessionRpc.PageHeartbeat)
   async pageHeartbeat({ tokenHash }: TokenRef) {
     await this.presence.heartbeat(tokenHash);

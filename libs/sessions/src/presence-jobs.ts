@@ -19,7 +19,7 @@ export const closeGraceJobId = (sessionId: string, requestedAtMs: number) => `cl
 
 /**
  * Schedules the presence checks of open session pages. Heartbeats never touch Redis: the one
- * idle job of a session is added when its page loads and, when due, looks at `last_seen_at` in
+ * idle job of a session is added by its first heartbeat and, when due, looks at `last_seen_at` in
  * PostgreSQL and delays itself again if the page was seen since (see SessionPresence).
  */
 export class PresenceJobs {
@@ -32,8 +32,8 @@ export class PresenceJobs {
   }
 
   /**
-   * Adds the session's idle check unless it exists: a reload (or a page load after Redis lost
-   * its jobs) costs one round trip and never makes a second job.
+   * Adds the session's idle check unless it exists: two first heartbeats at once cost one round
+   * trip each and never make a second job.
    */
   async armIdle(sessionId: string, delayMs: number): Promise<void> {
     await this.idle.add(

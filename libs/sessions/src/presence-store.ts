@@ -43,16 +43,6 @@ export class PresenceStore {
     return rows[0] ?? null;
   }
 
-  /** A page load: the same sign of life as a heartbeat, for a session already found. */
-  async touch(sessionId: string): Promise<void> {
-    await queryRows(
-      this.db,
-      `UPDATE session.sessions SET last_seen_at = now(), closing_requested_at = NULL
-       WHERE id = $1 AND status IN ('inactive', 'active')`,
-      [sessionId],
-    );
-  }
-
   /** A close beacon: notes when it came. `requestedAt` is null when the session is final (or unknown: null). */
   async requestClose(tokenHash: string): Promise<(TokenSession & { requestedAt: Date | null }) | null> {
     const rows: { id: string; status: SessionStatus; requested_at: Date | null }[] = await queryRows(

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type PageView } from '@docsession/contracts';
+import { DomainError, ErrorCode } from '@docsession/contracts';
 import { Logger } from '@nestjs/common';
 import type { PresenceJobs } from './presence-jobs';
 import type { PresenceStore, TokenSession } from './presence-store';
@@ -14,16 +14,20 @@ export interface PresenceSettings {
 const RACE_RETRIES = 3;
 
 /**
- * Whether a session's page is still there: page loads, heartbeats and close beacons, and the
+ * Whether a session's page is still there: heartbeats and close beacons, and the
  * two checks that end a session when the page went away.
  *
- * Idle: a session's page load adds one delayed job (`idle-<sessionId>`) due IDLE_TIMEOUT later.
- * Heartbeats only write `last_seen_at`. When the job runs it reads `last_seen_at`; if the page
+ * Loading the page (`GET`/`HEAD /s/{token}`) changes nothing: a link scanner or a chat preview
+ * fetches it too. The page's script reports in with its first heartbeat, which marks the
+ * session `active` and starts the idle clock.
+ *
+ * Idle: a session's first heartbeat adds one delayed job (`idle-<sessionId>`) due IDLE_TIMEOUT
+ * later. Later heartbeats (and WOPI requests) only write `last_seen_at`. When the job runs it reads `last_seen_at`; if the page
  * was seen since, the job delays itself to `last_seen_at + IDLE_TIMEOUT` (one Redis write per
  * idle period, not per heartbeat); otherwise it closes the session (`idle_timeout`).
  *
- * Close: a beacon writes `closing_requested_at` and adds a job due CLOSE_GRACE later. A load or
- * heartbeat clears the column, so a reload keeps the session; when the job runs and the request
+ * Close: a beacon writes `closing_requested_at` and adds a job due CLOSE_GRACE later. A
+ * heartbeat (a reloaded page sends one at once) clears the column, so a reload keeps the session; when the job runs and the request
  * still stands and is old enough, it closes the session (`closed_by_user`).
  *
  * Both closes go through SessionService (content removal, events) with a condition checked
@@ -39,23 +43,17 @@ export class SessionPresence {
     private readonly settings: PresenceSettings,
   ) {}
 
-  /** `GET /s/{token}`: the first load marks the session active; every load is a sign of life. */
-  async pageLoaded(tokenHash: string): Promise<PageView> {
-    const view = await this.sessions.openPage(tokenHash);
-    const { sessionId } = view.session;
-    await this.store.touch(sessionId);
-    try {
-      await this.jobs.armIdle(sessionId, this.settings.idleTimeoutSeconds * 1000);
-    } catch (err) {
-      // The page works without it; the session then ends at its expiry, or is re-armed by the next load.
-      this.logger.warn(`Idle check of ${sessionId} not scheduled: ${(err as Error).message}`);
-    }
-    return view;
-  }
-
-  /** `POST /s/{token}/heartbeat`. */
+  /** `POST /s/{token}/heartbeat`: a sign of life; the first one opens the session and starts its idle clock. */
   async heartbeat(tokenHash: string): Promise<void> {
-    assertOpen(await this.store.touchByToken(tokenHash));
+    const found = await this.store.touchByToken(tokenHash);
+    assertOpen(found);
+    if (found.status !== 'inactive' || !(await this.sessions.markActive(found.id))) return;
+    try {
+      await this.jobs.armIdle(found.id, this.settings.idleTimeoutSeconds * 1000);
+    } catch (err) {
+      // The page works without it; the session then ends at its expiry.
+      this.logger.warn(`Idle check of ${found.id} not scheduled: ${(err as Error).message}`);
+    }
   }
 
   /** `POST /s/{token}/close`: the close beacon. The session ends after the grace unless the page comes back. */
@@ -102,7 +100,7 @@ export class SessionPresence {
 
 const gone = () => new DomainError(ErrorCode.Gone, 'This session has ended.');
 
-function assertOpen(found: TokenSession | null): void {
+function assertOpen(found: TokenSession | null): asserts found is TokenSession {
   if (!found) throw new DomainError(ErrorCode.NotFound, 'No such session.');
   if (!isOpen(found.status)) throw gone();
 }

@@ -172,7 +172,7 @@ export class SessionStore {
     );
   }
 
-  /** First load of the page: `inactive` becomes `active`. Returns the session as it is now. */
+  /** The page reported in: `inactive` becomes `active`. The session just opened, or null if it was not inactive. */
   async markOpened(sessionId: string): Promise<SessionRow | null> {
     return this.db.transaction(async (tx) => {
       const opened: SessionRow[] = await queryRows(
@@ -181,14 +181,9 @@ export class SessionStore {
          WHERE id = $1 AND status = 'inactive' RETURNING ${SESSION_COLUMNS}`,
         [sessionId],
       );
-      if (opened.length) {
-        await audit(tx, opened[0].document_id, sessionId, 'session.opened', {});
-        return opened[0];
-      }
-      const rows: SessionRow[] = await queryRows(tx, `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE id = $1`, [
-        sessionId,
-      ]);
-      return rows[0] ?? null;
+      if (!opened.length) return null;
+      await audit(tx, opened[0].document_id, sessionId, 'session.opened', {});
+      return opened[0];
     });
   }
 

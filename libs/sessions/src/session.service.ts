@@ -139,18 +139,19 @@ export class SessionService {
     return toContentLocation(doc);
   }
 
-  /** The browser page: first load marks the session active; a final session is gone. */
-  async openPage(tokenHash: string): Promise<PageView> {
-    const found = await this.sessionByToken(tokenHash);
-    if (!isOpen(found.status)) throw gone('This session has ended.');
-    const session = (await this.store.markOpened(found.id)) ?? found;
-    if (!isOpen(session.status)) throw gone('This session has ended.');
-    if (found.status === 'inactive' && session.status === 'active') await this.announceOpened(session);
-    return this.pageView(session);
+  /**
+   * The page's script reported in: an `inactive` session becomes `active` (`opened_at`,
+   * audit and `session.opened`). True when this call made the change.
+   */
+  async markActive(sessionId: string): Promise<boolean> {
+    const opened = await this.store.markOpened(sessionId);
+    if (!opened) return false;
+    await this.announceOpened(opened);
+    return true;
   }
 
   /**
-   * `session.opened`, after the first load committed. Two first loads at once both announce
+   * `session.opened`, after the first report committed. Two first reports at once both announce
    * it, under one event id (derived from the session id), so consumers see one transition.
    */
   private async announceOpened(session: SessionRow): Promise<void> {

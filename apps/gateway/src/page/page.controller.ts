@@ -35,7 +35,8 @@ export class PageController {
     const nonce = newNonce();
     const headers = pageHeaders(nonce, this.config.FRAME_ANCESTORS);
     try {
-      const view = await this.sessions.call(SessionRpc.OpenPage, this.tokenRef(token));
+      // Only a read: the page's script reports in with its first heartbeat (see SessionPresence).
+      const view = await this.sessions.call(SessionRpc.GetPageContent, this.tokenRef(token));
       const options = { token, nonce, heartbeatSeconds: this.config.HEARTBEAT_SECONDS };
       const frame = this.editors.frameFor(view.document.documentId, view.document.name, view.session.mode);
       if (frame) {
