@@ -13,7 +13,11 @@ export const allMigrations = [...tenancyMigrations, ...sessionMigrations, ...met
 export async function migrate(config: AppConfig, log: (line: string) => void): Promise<void> {
   if (await ensureDatabase(config.DATABASE_URL))
     log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
-  const db = await createDataSource(config, { migrations: allMigrations }).initialize();
+  // A migration may rewrite a large table: no statement limit for it.
+  const db = await createDataSource(
+    { ...config, DB_STATEMENT_TIMEOUT_MS: 0, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 0 },
+    { migrations: allMigrations },
+  ).initialize();
   try {
     await db.query(`SELECT pg_advisory_lock(hashtext('docsession.migrations'))`);
     const applied = await db.runMigrations({ transaction: 'each' });

@@ -38,6 +38,7 @@ export const billingProviders: Provider[] = [
   {
     provide: ExportSlots,
     inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) => new ExportSlots(config.EXPORT_CONCURRENCY),
+    useFactory: (config: AppConfig) =>
+      new ExportSlots(config.EXPORT_CONCURRENCY, config.EXPORT_IDLE_TIMEOUT_SECONDS * 1_000),
   },
 ];

@@ -104,14 +104,17 @@ async function finish(runner: QueryRunner): Promise<void> {
 
 /**
  * The export's bytes as a stream that pulls from the cursor only as fast as its reader
- * reads. Destroying the stream (a client that went away) closes the cursor.
+ * reads. Destroying the stream (a client that went away) closes the cursor — also before
+ * the first read (a HEAD): a generator that never started runs no `finally`.
  */
 export function ledgerExportStream(
   cursor: LedgerCursor,
   format: LedgerFormat,
   onRows: (written: number) => void = () => undefined,
 ): Readable {
-  return Readable.from(ledgerChunks(cursor, format, onRows), { objectMode: false });
+  const stream = Readable.from(ledgerChunks(cursor, format, onRows), { objectMode: false });
+  stream.once('close', () => void cursor.close().catch(() => undefined));
+  return stream;
 }
 
 export async function* ledgerChunks(

@@ -32,6 +32,12 @@ export const configSchema = z.object({
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/docsession'),
   DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** Longest wait for a free pooled PostgreSQL connection; then the request fails (503), it does not hang. */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  /** PostgreSQL cancels a statement that runs longer (statement_timeout). 0: no limit. Migrations run without it. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** PostgreSQL ends a session idle inside a transaction this long (idle_in_transaction_session_timeout). 0: no limit. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   AMQP_URL: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
   NAMESPACE: z
@@ -146,6 +152,8 @@ export const configSchema = z.object({
   CALLBACK_RECOVERY_SECONDS: seconds(300),
   /** Usage exports (each holds a PostgreSQL connection while it streams) one gateway runs at once; more answer 503. */
   EXPORT_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** An export whose client reads nothing for this long is cut off, and its slot and connection freed. */
+  EXPORT_IDLE_TIMEOUT_SECONDS: seconds(30),
   /** Unacked events a consumer holds at once; also the largest batch it can commit together. */
   EVENT_PREFETCH: z.coerce.number().int().positive().default(256),
   /** Deliveries of an event that fail (its own failures, not a dependency being down) before it goes to the dead letters. */

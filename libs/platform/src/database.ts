@@ -4,12 +4,22 @@ import type { AppConfig } from './config';
 
 type Entities = MixedList<string | Function | EntitySchema<unknown>>;
 
+export type DatabaseConfig = Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'> &
+  Partial<Pick<AppConfig, 'DB_ACQUIRE_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'>>;
+
 /**
  * A TypeORM data source for the contexts a process composes. Schemas are created by
  * migrations only; `synchronize` stays off everywhere.
+ *
+ * Nothing waits for PostgreSQL without end: a caller waits at most DB_ACQUIRE_TIMEOUT_MS
+ * for a pooled connection (then fails, which isOutage() recognises and the gateway
+ * answers 503), and the server cancels a statement running longer than
+ * DB_STATEMENT_TIMEOUT_MS and ends a session left idle inside a transaction for
+ * DB_IDLE_IN_TRANSACTION_TIMEOUT_MS — the connection of a caller that forgot its
+ * transaction comes back instead of starving the pool. 0 turns a timeout off.
  */
 export function createDataSource(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'>,
+  config: DatabaseConfig,
   options: { entities?: Entities; migrations?: Function[] } = {},
 ): DataSource {
   return new DataSource({
@@ -19,7 +29,12 @@ export function createDataSource(
     migrations: options.migrations ?? [],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    extra: { max: config.DB_POOL_SIZE },
+    extra: {
+      max: config.DB_POOL_SIZE,
+      connectionTimeoutMillis: config.DB_ACQUIRE_TIMEOUT_MS ?? 0,
+      statement_timeout: config.DB_STATEMENT_TIMEOUT_MS ?? 0,
+      idle_in_transaction_session_timeout: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 0,
+    },
   });
 }
 

@@ -9,7 +9,8 @@ import {
   type BillingRow,
 } from '@docsession/metering';
 import { TenancyService } from '@docsession/tenancy';
-import { Controller, Get, Query, UseGuards, type StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseGuards, type StreamableFile } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { AdminGuard } from '../auth/admin.guard';
 import { parseExportQuery } from '../exports/export-query';
@@ -32,10 +33,15 @@ export class BillingExportController {
   ) {}
 
   @Get('export')
-  async export(@Query() query: unknown): Promise<StreamableFile> {
+  async export(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
     const { period, format } = parseExportQuery(query, BILLING_FORMATS);
     return streamedExport(
       this.slots,
+      { request, reply },
       async () => Readable.from(billingChunks(this.statement.rows(period, await this.tenancy.tenantNames()), format)),
       { type: BILLING_CONTENT_TYPES[format], filename: `billing-${periodLabel(period)}.${format}` },
     );

@@ -3,7 +3,7 @@ import { ExportSlots } from './export-slots';
 
 describe('ExportSlots', () => {
   it('hands out as many slots as it has, then answers 503', () => {
-    const slots = new ExportSlots(2);
+    const slots = new ExportSlots(2, 1_000);
     const a = slots.acquire();
     slots.acquire();
     expect(() => slots.acquire()).toThrow(DomainError);
@@ -18,7 +18,7 @@ describe('ExportSlots', () => {
   });
 
   it('frees a slot once, however often it is released', () => {
-    const slots = new ExportSlots(1);
+    const slots = new ExportSlots(1, 1_000);
     const slot = slots.acquire();
     slot.release();
     slot.release();

@@ -3,11 +3,16 @@ import { DomainError, ErrorCode } from '@docsession/contracts';
 /**
  * Bounds the exports one process streams at once: each holds a PostgreSQL connection
  * (and its snapshot) for as long as its reader takes, and the pool also serves auth.
+ * A reader may take long, but not stop: one that reads nothing for `idleTimeoutMs` is
+ * cut off and its slot freed (streamedExport).
  */
 export class ExportSlots {
   private inUse = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    readonly idleTimeoutMs: number,
+  ) {}
 
   /** A slot, released exactly once however often `release` is called; 503 when none is free. */
   acquire(): { release(): void } {

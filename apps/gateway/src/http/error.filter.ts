@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, errorBodySchema, HTTP_STATUS_OF, type ErrorBody } from '@docsession/contracts';
+import { isOutage } from '@docsession/platform';
 import { BlobTooLargeError } from '@docsession/storage';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -87,6 +88,11 @@ export function errorBodyOf(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const code = HTTP_CODES[exception.getStatus()];
     if (code) return { code, message: messageFor(code, exception.message) };
+  }
+  if (isOutage(exception)) {
+    // A dependency is down or has no connection free (the pool's acquire timeout): 503, never a hang.
+    logger.warn(`Unavailable: ${(exception as Error).message}`);
+    return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };

@@ -5,8 +5,8 @@ import {
   ledgerExportStream,
   periodLabel,
 } from '@docsession/metering';
-import { Controller, Get, Query, Res, UseGuards, type StreamableFile } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Query, Req, Res, UseGuards, type StreamableFile } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant';
 import { parseExportQuery } from '../exports/export-query';
@@ -31,11 +31,13 @@ export class UsageExportController {
   async export(
     @TenantId() tenantId: string,
     @Query() query: unknown,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
     const { period, format } = parseExportQuery(query, LEDGER_FORMATS);
     return streamedExport(
       this.slots,
+      { request, reply },
       async () => {
         const cursor = await this.ledger.open({ period, tenantId });
         reply.header('x-row-count', String(cursor.total));
