@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, eventually, newTenant, openText } from './support/api';
 import { blobExists } from './support/blobs';
 import { countRows, query } from './support/database';
+import { page } from './support/page';
 import { e2eState } from './support/state';
 
 const TWO_HOURS_AGO = new Date(Date.now() - 2 * 3600_000);
@@ -82,6 +83,39 @@ describe('the purge (manual runs on the shared system)', () => {
     dropFile(s.document_id, s.document_id.slice(0, 2), null); // fresh: no grace for a purged document
     await purgeNow();
     expect(await blobExists(s.document_id)).toBe(false);
+  });
+
+  it('removes version blobs no row holds, and keeps those a row holds or a save may be keeping now', async () => {
+    const { api_key: key } = await newTenant();
+    const { body: live } = await openText(key, 'v1');
+    await page.load(live.document_url);
+    for (const text of ['v2', 'v3']) expect((await page.save(live.document_url, text)).status).toBe(200);
+    // Now the content is version 3; versions 1 and 2 are kept. A crash after a save that dropped
+    // version 1 (its row) and before it deleted the blob leaves the blob alone:
+    await query(`DELETE FROM session.document_versions WHERE document_id = $1 AND number = 1`, [live.document_id]);
+    // A blob of the current version, with no row, is what a save keeping it has made before its
+    // commit (or what a failed save left, which the next save replaces): never an orphan.
+    const inFlight = dropFile(`${live.document_id}-v3`, live.document_id.slice(0, 2), TWO_HOURS_AGO);
+    // Versions of a purged document, and of no document, left by a crash: orphans at once.
+    const { body: ended } = await openText(key, 'ended');
+    await api('DELETE', `/v1/sessions/${ended.session_id}`, { key });
+    const ofPurged = dropFile(`${ended.document_id}-v1`, ended.document_id.slice(0, 2), null);
+    const nobody = randomUUID();
+    const ofNobody = dropFile(`${nobody}-v2`, nobody.slice(0, 2), null);
+
+    const run = await purgeNow();
+    expect(run.error).toBeNull();
+    expect(run.removed.orphan_blobs).toBeGreaterThanOrEqual(3);
+    expect(await blobExists(`${live.document_id}-v1`)).toBe(false);
+    expect(existsSync(ofPurged)).toBe(false);
+    expect(existsSync(ofNobody)).toBe(false);
+    expect(existsSync(inFlight)).toBe(true);
+    expect(await blobExists(`${live.document_id}-v2`)).toBe(true);
+    const kept = await api('GET', `/v1/documents/${live.document_id}/versions/2/content`, { key });
+    expect(kept.text).toBe('v2');
+    await api('DELETE', `/v1/documents/${live.document_id}`, { key });
+    expect(await blobExists(`${live.document_id}-v2`)).toBe(false);
+    rmSync(inFlight); // what the next run would remove, the document being purged now
   });
 
   it('expires sessions whose expiry job was lost, and removes content nobody holds open', async () => {

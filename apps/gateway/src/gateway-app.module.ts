@@ -15,6 +15,7 @@ import { billingControllers, billingProviders } from './billing.providers';
 import { AuditController } from './opens/audit.controller';
 import { DocumentIntake } from './opens/document-intake';
 import { DocumentsController } from './opens/documents.controller';
+import { VersionsController } from './opens/versions.controller';
 import { SessionOpener } from './opens/session-opener';
 import { SessionPresenter } from './opens/session-presenter';
 import { SessionTokens } from './opens/session-tokens';
@@ -36,6 +37,7 @@ import { WopiProofs } from './wopi/wopi-proofs';
   imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities }), BlobStoreModule],
   controllers: [
     DocumentsController,
+    VersionsController,
     SessionsController,
     UsageController,
     AdminController,

@@ -5,6 +5,7 @@ import {
   type PageSaveRequest,
   type SessionRef,
   type TokenRef,
+  type VersionRef,
   type WopiAccessRequest,
   type WopiLockRequest,
 } from '@docsession/contracts';
@@ -51,6 +52,16 @@ export class SessionRpcController {
   @RpcHandler(SessionRpc.GetDocumentContent)
   documentContent({ tenantId, documentId }: DocumentRef) {
     return this.sessions.contentLocation(tenantId, documentId);
+  }
+
+  @RpcHandler(SessionRpc.ListDocumentVersions)
+  listVersions({ tenantId, documentId }: DocumentRef) {
+    return this.sessions.listVersions(tenantId, documentId);
+  }
+
+  @RpcHandler(SessionRpc.GetVersionContent)
+  versionContent({ tenantId, documentId, number }: VersionRef) {
+    return this.sessions.versionContent(tenantId, documentId, number);
   }
 
   @RpcHandler(SessionRpc.PageHeartbeat)

@@ -11,6 +11,7 @@ import {
   tenantRefSchema,
   tokenRefSchema,
   updatePlanSchema,
+  versionRefSchema,
   type Acknowledged,
   type AuditEventRecord,
   type ContentLocation,
@@ -27,6 +28,8 @@ import {
   type SessionRecord,
   type UsageAlertRecord,
   type UsageReport,
+  type VersionContent,
+  type VersionRecord,
 } from './rpc';
 import { wopiAccessSchema, wopiLockSchema, type WopiAccess, type WopiLockResult } from './wopi';
 
@@ -42,6 +45,8 @@ export const SessionRpc = {
   GetDocument: 'document.get',
   DeleteDocument: 'document.delete',
   GetDocumentContent: 'document.content',
+  ListDocumentVersions: 'document.versions',
+  GetVersionContent: 'document.version-content',
   GetPageContent: 'page.content',
   PageHeartbeat: 'page.heartbeat',
   PageClose: 'page.close',
@@ -81,6 +86,8 @@ export const SessionRpcMap = {
   [SessionRpc.GetDocument]: { request: documentRefSchema, reply: answers<DocumentRecord>() },
   [SessionRpc.DeleteDocument]: { request: documentRefSchema, reply: answers<DocumentDeleteResult>() },
   [SessionRpc.GetDocumentContent]: { request: documentRefSchema, reply: answers<ContentLocation>() },
+  [SessionRpc.ListDocumentVersions]: { request: documentRefSchema, reply: answers<VersionRecord[]>() },
+  [SessionRpc.GetVersionContent]: { request: versionRefSchema, reply: answers<VersionContent>() },
   [SessionRpc.GetPageContent]: { request: tokenRefSchema, reply: answers<PageView>() },
   [SessionRpc.PageHeartbeat]: { request: tokenRefSchema, reply: answers<Acknowledged>() },
   [SessionRpc.PageClose]: { request: tokenRefSchema, reply: answers<Acknowledged>() },

@@ -133,6 +133,35 @@ export interface DocumentSessions extends Participation {
   sessions: SessionRecord[];
 }
 
+/** The largest version number (PostgreSQL's int, as the document's `version`). */
+export const MAX_VERSION_NUMBER = 2_147_483_647;
+
+export const versionRefSchema = documentRefSchema.extend({
+  number: z.number().int().min(1).max(MAX_VERSION_NUMBER),
+});
+export type VersionRef = z.infer<typeof versionRefSchema>;
+
+/** An earlier content of a live document, kept when a save replaced it. */
+export interface VersionRecord {
+  number: number;
+  sizeBytes: number;
+  sha256: string;
+  /** When this content was saved (the upload, for version 1). */
+  savedAt: string;
+  /** The session that saved it (the host's, for version 1), and its user. */
+  sessionId: string;
+  user: SessionUser | null;
+}
+
+/** What the gateway needs to stream a version's bytes from the blob store. */
+export interface VersionContent {
+  blobKey: string;
+  number: number;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
 /** What the gateway needs to stream a live document's bytes from the blob store. */
 export interface ContentLocation {
   documentId: string;

@@ -131,6 +131,8 @@ export const configSchema = z.object({
   SAVE_CALLBACK_CONCURRENCY: queueConcurrency,
   USAGE_ALERT_WEBHOOK_CONCURRENCY: queueConcurrency,
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  /** Earlier contents of a live document kept as versions, one per save (the oldest go first); 0 keeps none. All go with the document's content. */
+  VERSIONS_KEPT: z.coerce.number().int().min(0).max(1000).default(10),
   DEFAULT_USAGE_LIMIT: z.coerce.number().int().min(0).default(50_000),
   DEFAULT_GRACE_PERCENT: z.coerce.number().int().min(0).max(1000).default(10),
   /** How long the gateways' shared copy (Redis) of a tenant's plan is used before metering is asked again; admin plan changes overwrite it at once. */

@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
 import type { EntityManager } from 'typeorm';
 import type { EndOutcome } from './session-store';
+import { removeVersionsOf } from './document-versions';
 import { removeWopiLocks } from './wopi-store';
 
 const OPEN = `('inactive', 'active')`;
@@ -46,7 +47,13 @@ export async function expireSessionsIn(
   for (const s of expired) {
     let outcome = outcomes.get(s.document_id);
     if (!outcome) {
-      outcome = { tenantId: s.tenant_id, documentId: s.document_id, ended: [], purged: purged.has(s.document_id) };
+      outcome = {
+        tenantId: s.tenant_id,
+        documentId: s.document_id,
+        ended: [],
+        purged: purged.has(s.document_id),
+        versionBlobs: purged.get(s.document_id)?.versionBlobs ?? [],
+      };
       outcomes.set(s.document_id, outcome);
     }
     outcome.ended.push({ sessionId: s.id, status: 'expired', reason: 'expired' });
@@ -54,8 +61,14 @@ export async function expireSessionsIn(
   return [...outcomes.values()];
 }
 
-/** Of these (locked) documents, marks purged the live ones with no open session: id → tenant. */
-export async function purgeUnusedOf(tx: EntityManager, documentIds: string[]): Promise<Map<string, string>> {
+/**
+ * Of these (locked) documents, marks purged the live ones with no open session, removing their
+ * WOPI locks and version rows: id → its tenant and the blobs of its versions.
+ */
+export async function purgeUnusedOf(
+  tx: EntityManager,
+  documentIds: string[],
+): Promise<Map<string, { tenantId: string; versionBlobs: string[] }>> {
   const purged: { id: string; tenant_id: string }[] = await queryRows(
     tx,
     `UPDATE session.documents d SET status = 'purged', purged_at = now()
@@ -64,19 +77,17 @@ export async function purgeUnusedOf(tx: EntityManager, documentIds: string[]): P
      RETURNING d.id, d.tenant_id`,
     [documentIds],
   );
-  if (purged.length) {
-    await auditMany(
-      tx,
-      purged.map((d) => ({ documentId: d.id, sessionId: null })),
-      'document.purged',
-      {},
-    );
-    await removeWopiLocks(
-      tx,
-      purged.map((d) => d.id),
-    );
-  }
-  return new Map(purged.map((d) => [d.id, d.tenant_id]));
+  if (!purged.length) return new Map();
+  const ids = purged.map((d) => d.id);
+  await auditMany(
+    tx,
+    purged.map((d) => ({ documentId: d.id, sessionId: null })),
+    'document.purged',
+    {},
+  );
+  await removeWopiLocks(tx, ids);
+  const versions = await removeVersionsOf(tx, ids);
+  return new Map(purged.map((d) => [d.id, { tenantId: d.tenant_id, versionBlobs: versions.get(d.id) ?? [] }]));
 }
 
 /** Audit entries written the way SessionStore writes one, many per statement. */

@@ -9,6 +9,7 @@ import { queryRows } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import type { DataSource } from 'typeorm';
 import { isOpen, type SessionRow } from './rows';
+import type { DocumentVersions } from './document-versions';
 import type { PreparedDelivery, SaveDeliveries } from './save-deliveries';
 import { assertWopiSave } from './wopi-store';
 
@@ -32,6 +33,9 @@ const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
  * newer version or revive purged content, which is worse. Anything that fails before the rename
  * changes nothing, and the gateway removes the staged blob.
  *
+ * Versions: the content a save replaces is kept as a version (DocumentVersions), in the same
+ * transaction and under the same lock, just before the rename.
+ *
  * Save callbacks: a session with `callback.save_url` gets a delivery per save. Its copy of the
  * bytes is taken before the transaction, its row written inside it, its job added after COMMIT
  * (see SaveDeliveries for why, and for how long the copy lives).
@@ -41,22 +45,27 @@ export class DocumentSaves {
     private readonly db: DataSource,
     private readonly blobs: BlobStore,
     private readonly deliveries: SaveDeliveries,
+    private readonly versions: DocumentVersions,
   ) {}
 
   async save(request: PageSaveRequest): Promise<PageSaveResult> {
     const delivery = await this.deliveries.prepare(request.tokenHash, request.stagedKey);
-    let saved: PageSaveResult;
+    let committed: { saved: PageSaveResult; droppedVersions: string[] };
     try {
-      saved = await this.commit(request, delivery);
+      committed = await this.commit(request, delivery);
     } catch (err) {
       if (delivery) await this.deliveries.discard(delivery);
       throw err;
     }
+    await this.versions.deleteBlobs(committed.droppedVersions);
     if (delivery) await this.deliveries.schedule(delivery);
-    return saved;
+    return committed.saved;
   }
 
-  private async commit(request: PageSaveRequest, delivery: PreparedDelivery | null): Promise<PageSaveResult> {
+  private async commit(
+    request: PageSaveRequest,
+    delivery: PreparedDelivery | null,
+  ): Promise<{ saved: PageSaveResult; droppedVersions: string[] }> {
     const { tokenHash, stagedKey, sizeBytes, sha256, via, wopi } = request;
     return this.db.transaction(async (tx) => {
       const sessions: Pick<SessionRow, 'id' | 'document_id' | 'mode' | 'user_id' | 'user_display_name'>[] =
@@ -69,9 +78,17 @@ export class DocumentSaves {
       if (!session || (wopi && wopi.documentId !== session.document_id)) {
         throw new DomainError(ErrorCode.NotFound, 'No such session.');
       }
-      const docs: { status: string; size_bytes: string; modified_at: Date }[] = await queryRows(
+      const docs: {
+        status: string;
+        version: number;
+        size_bytes: string;
+        sha256: string;
+        modified_at: Date;
+        saved_by: string;
+      }[] = await queryRows(
         tx,
-        `SELECT status, size_bytes, coalesce(modified_at, created_at) AS modified_at
+        `SELECT status, version, size_bytes, sha256, coalesce(modified_at, created_at) AS modified_at,
+           coalesce(saved_by_session_id, host_session_id) AS saved_by
          FROM session.documents WHERE id = $1 FOR UPDATE`,
         [session.document_id],
       );
@@ -86,16 +103,24 @@ export class DocumentSaves {
       const doc = docs[0];
       if (doc?.status !== 'live') throw gone('The document content was removed.');
       if (wopi) await assertWopiSave(tx, { sizeBytes: Number(doc.size_bytes), modifiedAt: doc.modified_at }, wopi);
+      const droppedVersions = await this.versions.keepPrevious(tx, {
+        documentId: session.document_id,
+        version: doc.version,
+        sizeBytes: Number(doc.size_bytes),
+        sha256: doc.sha256,
+        savedAt: doc.modified_at,
+        sessionId: doc.saved_by,
+      });
 
       // modified_at is LastModifiedTime for editors, which hand it back to detect conflicts: in
       // milliseconds (what an ISO string holds) and strictly growing, even for two saves in one ms.
       const saved: { version: number; saved_at: Date }[] = await queryRows(
         tx,
-        `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3,
+        `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3, saved_by_session_id = $4,
            modified_at = greatest(date_trunc('milliseconds', now()),
                                   coalesce(modified_at, created_at) + interval '1 millisecond')
          WHERE id = $1 RETURNING version, modified_at AS saved_at`,
-        [session.document_id, sizeBytes, sha256],
+        [session.document_id, sizeBytes, sha256, session.id],
       );
       const { version, saved_at: savedAt } = saved[0]!;
       // The audit entry, and a save is a sign of life. A page's save also cancels a close request;
@@ -126,7 +151,7 @@ export class DocumentSaves {
       );
       if (delivery) await this.deliveries.record(tx, delivery, { documentId: session.document_id, version, savedAt });
       await this.blobs.move(stagedKey, session.document_id);
-      return { version, savedAt: savedAt.toISOString() };
+      return { saved: { version, savedAt: savedAt.toISOString() }, droppedVersions };
     });
   }
 }

@@ -171,10 +171,40 @@ export class SessionsWopi1764201600500 implements MigrationInterface {
   }
 }
 
+/**
+ * Saved versions while a document is live (document-versions.ts): one row per earlier content
+ * kept, its bytes in blob `<document id>-v<number>`, removed in the transaction that purges the
+ * document. And who saved the current content (null: the host's upload), which becomes the
+ * version's `session_id` when the next save supersedes it. Nullable, so adding it rewrites nothing.
+ */
+export class SessionsDocumentVersions1764201600600 implements MigrationInterface {
+  name = 'SessionsDocumentVersions1764201600600';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE session.document_versions (
+        document_id uuid NOT NULL,
+        number int NOT NULL CHECK (number >= 1),
+        size_bytes bigint NOT NULL,
+        sha256 text NOT NULL,
+        saved_at timestamptz NOT NULL,
+        session_id uuid NOT NULL,
+        PRIMARY KEY (document_id, number)
+      )`);
+    await q.query(`ALTER TABLE session.documents ADD COLUMN saved_by_session_id uuid`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE session.documents DROP COLUMN saved_by_session_id`);
+    await q.query(`DROP TABLE session.document_versions`);
+  }
+}
+
 export const sessionMigrations = [
   SessionsInit1764201600100,
   SessionsPurgeRuns1764201600250,
   SessionsCloseRequests1764201600300,
   SessionsSaveDeliveries1764201600400,
   SessionsWopi1764201600500,
+  SessionsDocumentVersions1764201600600,
 ];

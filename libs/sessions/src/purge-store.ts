@@ -2,6 +2,7 @@ import type { DocumentStatus } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
 import { expireSessionsIn, purgeUnusedOf } from './bulk-expiry';
+import { orphanVersionBlobs } from './document-versions';
 import { saveDeliveryStates } from './save-delivery-store';
 import type { EndOutcome } from './session-store';
 
@@ -58,11 +59,12 @@ export class PurgeStore {
         tx,
         candidates.map((d) => d.id),
       );
-      const outcomes = [...purged.entries()].map(([documentId, tenantId]) => ({
+      const outcomes = [...purged.entries()].map(([documentId, { tenantId, versionBlobs }]) => ({
         tenantId,
         documentId,
         ended: [],
         purged: true,
+        versionBlobs,
       }));
       return { selected: candidates.length, outcomes };
     });
@@ -82,6 +84,11 @@ export class PurgeStore {
   /** Which of these save callbacks are still pending (their byte copies stay) or ended. */
   async saveDeliveryStates(deliveryIds: string[]): Promise<Map<string, 'pending' | 'finished'>> {
     return saveDeliveryStates(this.db, deliveryIds);
+  }
+
+  /** Which of these blobs are versions no row holds (see orphanVersionBlobs); other keys are ignored. */
+  async orphanVersionBlobs(keys: string[]): Promise<Set<string>> {
+    return orphanVersionBlobs(this.db, keys);
   }
 
   /** Deletes up to `limit` audit events older than `retentionDays`; how many it deleted. */

@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import { PurgeLock } from './purge-lock';
 import { noPurgeCounts, type PurgeCounts, type PurgeRuns } from './purge-runs';
 import type { PurgeStore } from './purge-store';
+import { versionOfKey } from './document-versions';
 import { deliveryOfCopyKey } from './save-deliveries';
 import type { EndOutcome } from './session-store';
 import type { SessionService } from './session.service';
@@ -28,7 +29,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  *   3. deletes blob files of no live document — at once when the document was purged (a crash
  *      between commit and unlink), after a grace when there is no document (a crash mid-upload) —
  *      and leftover temporary files; a save callback's copy (`cb-<delivery id>`) stays while its
- *      delivery is pending, goes at once once it ended, and after the grace when it has no row;
+ *      delivery is pending, goes at once once it ended, and after the grace when it has no row; a
+ *      saved version's blob goes once no version row holds it (see orphanVersionBlobs);
  *   4. deletes audit events older than the retention.
  * Side effects after each commit (unlink, lifecycle events) are SessionService's, as for one session.
  */
@@ -122,13 +124,19 @@ export class SessionPurge {
     let ofPurged = 0;
     let withoutDocument = 0;
     let ofEndedDeliveries = 0;
+    let ofVersions = 0;
     let chunk: { key: string; modifiedAt: Date }[] = [];
     const sweep = async () => {
       const statuses = await this.store.documentStatuses(chunk.map((b) => b.key).filter((k) => UUID.test(k)));
       const deliveries = await this.store.saveDeliveryStates(
         chunk.map((b) => deliveryOfCopyKey(b.key)).filter((id): id is string => id !== null),
       );
+      const orphanVersions = await this.store.orphanVersionBlobs(chunk.map((b) => b.key));
       for (const blob of chunk) {
+        if (versionOfKey(blob.key)) {
+          if (orphanVersions.has(blob.key) && (await this.blobs.delete(blob.key))) ofVersions++;
+          continue;
+        }
         const status = statuses.get(blob.key);
         if (status === 'live') continue;
         const delivery = deliveries.get(deliveryOfCopyKey(blob.key) ?? '');
@@ -155,10 +163,11 @@ export class SessionPurge {
       if (chunk.length >= this.settings.batchSize) await sweep();
     }
     if (chunk.length) await sweep();
-    counts.orphanBlobs += ofPurged + withoutDocument + temporary + ofEndedDeliveries;
+    counts.orphanBlobs += ofPurged + withoutDocument + temporary + ofEndedDeliveries + ofVersions;
     this.logger.log(
       `Purge ${runId}: listed ${listed} blob files; removed ${ofPurged} of purged documents, ` +
-        `${withoutDocument} with no document, ${temporary} temporary, ${ofEndedDeliveries} of ended save callbacks`,
+        `${withoutDocument} with no document, ${temporary} temporary, ${ofEndedDeliveries} of ended save callbacks, ` +
+        `${ofVersions} versions no row holds`,
     );
   }
 

@@ -2,6 +2,7 @@ import { queryRows } from '@docsession/platform';
 import type { CloseReason, SessionCreated } from '@docsession/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { expireSessionsIn } from './bulk-expiry';
+import { removeVersionsOf } from './document-versions';
 import { removeWopiLocks } from './wopi-store';
 import { DOCUMENT_COLUMNS, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
 
@@ -15,6 +16,8 @@ export interface EndOutcome {
   ended: { sessionId: string; status: EndStatus; reason: CloseReason }[];
   /** True when this call removed the document's content (its last open session ended). */
   purged: boolean;
+  /** The blobs of its saved versions, whose rows went with the content (none unless purged). */
+  versionBlobs: string[];
 }
 
 /**
@@ -223,7 +226,7 @@ export class SessionStore {
          RETURNING status`,
         [sessionId, status, reason, idle, closeGrace],
       );
-      const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false };
+      const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false, versionBlobs: [] };
       if (!updated.length) {
         const current: { status: EndStatus }[] = await queryRows(
           tx,
@@ -234,7 +237,7 @@ export class SessionStore {
       }
       outcome.ended.push({ sessionId, status, reason });
       await audit(tx, documentId, sessionId, status === 'expired' ? 'session.expired' : 'session.closed', { reason });
-      outcome.purged = await purgeIfUnused(tx, documentId);
+      Object.assign(outcome, await purgeIfUnused(tx, documentId));
       return { outcome, finalStatus: status };
     });
   }
@@ -262,7 +265,6 @@ export class SessionStore {
       for (const { id } of closed) {
         await audit(tx, documentId, id, 'session.closed', { reason: 'document_deleted' });
       }
-      const purged = await purgeIfUnused(tx, documentId);
       return {
         tenantId,
         documentId,
@@ -271,14 +273,20 @@ export class SessionStore {
           status: 'closed' as const,
           reason: 'document_deleted' as const,
         })),
-        purged,
+        ...(await purgeIfUnused(tx, documentId)),
       };
     });
   }
 }
 
-/** Marks the document purged when none of its sessions is open; true if this call did. */
-async function purgeIfUnused(tx: EntityManager, documentId: string): Promise<boolean> {
+/**
+ * Marks the document purged when none of its sessions is open, and removes what goes with its
+ * content (WOPI locks, version rows): `purged` true if this call did.
+ */
+async function purgeIfUnused(
+  tx: EntityManager,
+  documentId: string,
+): Promise<Pick<EndOutcome, 'purged' | 'versionBlobs'>> {
   const purged: unknown[] = await queryRows(
     tx,
     `UPDATE session.documents d SET status = 'purged', purged_at = now()
@@ -287,11 +295,11 @@ async function purgeIfUnused(tx: EntityManager, documentId: string): Promise<boo
      RETURNING d.id`,
     [documentId],
   );
-  if (purged.length) {
-    await audit(tx, documentId, null, 'document.purged', {});
-    await removeWopiLocks(tx, [documentId]);
-  }
-  return purged.length > 0;
+  if (!purged.length) return { purged: false, versionBlobs: [] };
+  await audit(tx, documentId, null, 'document.purged', {});
+  await removeWopiLocks(tx, [documentId]);
+  const versions = await removeVersionsOf(tx, [documentId]);
+  return { purged: true, versionBlobs: versions.get(documentId) ?? [] };
 }
 
 async function audit(

@@ -11,6 +11,8 @@ import {
   type SessionCreated,
   type SessionEndResult,
   type SessionRecord,
+  type VersionContent,
+  type VersionRecord,
 } from '@docsession/contracts';
 import { UnprocessableEvent, type EventPublisher } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
@@ -25,6 +27,7 @@ import {
   toSessionRecord,
   type SessionRow,
 } from './rows';
+import { versionKey, type DocumentVersions } from './document-versions';
 import { sessionOpenedEvent } from './lifecycle-events';
 import type { SessionExpiryQueue } from './session-expiry-queue';
 import type { EndCondition, EndOutcome, SessionStore } from './session-store';
@@ -45,6 +48,7 @@ export class SessionService {
     private readonly blobs: BlobStore,
     private readonly publisher: EventPublisher,
     private readonly expiry: SessionExpiryQueue,
+    private readonly versions: DocumentVersions,
   ) {}
 
   /**
@@ -150,6 +154,26 @@ export class SessionService {
     return true;
   }
 
+  /** A live document's saved versions, newest first; none once its content was removed. */
+  async listVersions(tenantId: string, documentId: string): Promise<VersionRecord[]> {
+    await this.documentOf(tenantId, documentId);
+    return this.versions.list(documentId);
+  }
+
+  async versionContent(tenantId: string, documentId: string, number: number): Promise<VersionContent> {
+    const doc = await this.documentOf(tenantId, documentId);
+    if (doc.status !== 'live') throw gone('The document content, and its versions, were removed.');
+    const version = await this.versions.find(documentId, number);
+    if (!version) throw notFound('version');
+    return {
+      blobKey: versionKey(documentId, number),
+      number,
+      name: doc.name,
+      contentType: doc.content_type,
+      sizeBytes: version.sizeBytes,
+    };
+  }
+
   /**
    * `session.opened`, after the first report committed. Two first reports at once both announce
    * it, under one event id (derived from the session id), so consumers see one transition.
@@ -222,12 +246,14 @@ export class SessionService {
   }
 
   /**
-   * After the transaction committed: remove the content, then tell the bus. A crash in
-   * between leaves a blob of a purged document, which the purge job removes. Public for the
+   * After the transaction committed: remove the content and its versions, then tell the bus. A
+   * crash in between leaves blobs of a purged document, which the purge job removes. Public for the
    * purge, which ends sessions in bulk (PurgeStore) with the same effects after commit.
    */
   async afterEnd(outcome: EndOutcome): Promise<void> {
-    if (outcome.purged) await this.blobs.delete(outcome.documentId);
+    if (outcome.purged) {
+      await Promise.all([outcome.documentId, ...outcome.versionBlobs].map((key) => this.blobs.delete(key)));
+    }
     const occurredAt = new Date().toISOString();
     const publishing = outcome.ended.map((e) =>
       this.publisher.publish(e.status === 'expired' ? EventName.SessionExpired : EventName.SessionClosed, {

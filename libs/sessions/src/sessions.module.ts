@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PendingOpens } from '@docsession/pending-opens';
 import { DocumentSaves } from './document-saves';
+import { DocumentVersions } from './document-versions';
 import { PresenceJobs } from './presence-jobs';
 import { PresenceStore } from './presence-store';
 import { AuditTrail } from './audit-trail';
@@ -33,14 +34,15 @@ import { WopiStore } from './wopi-store';
     },
     {
       provide: SessionService,
-      inject: [SessionStore, PendingOpens, BLOB_STORE, EventPublisher, SessionExpiryQueue],
+      inject: [SessionStore, PendingOpens, BLOB_STORE, EventPublisher, SessionExpiryQueue, DocumentVersions],
       useFactory: (
         store: SessionStore,
         pending: PendingOpens,
         blobs: BlobStore,
         publisher: EventPublisher,
         expiry: SessionExpiryQueue,
-      ) => new SessionService(store, pending, blobs, publisher, expiry),
+        versions: DocumentVersions,
+      ) => new SessionService(store, pending, blobs, publisher, expiry, versions),
     },
     {
       provide: AuditTrail,
@@ -69,10 +71,16 @@ import { WopiStore } from './wopi-store';
         new SaveCallbackQueue(redis, redisPrefix(config), config.CALLBACK_BACKOFF_MS),
     },
     {
+      provide: DocumentVersions,
+      inject: [DataSource, BLOB_STORE, APP_CONFIG],
+      useFactory: (db: DataSource, blobs: BlobStore, config: AppConfig) =>
+        new DocumentVersions(db, blobs, config.VERSIONS_KEPT),
+    },
+    {
       provide: DocumentSaves,
-      inject: [DataSource, BLOB_STORE, SaveCallbackQueue],
-      useFactory: (db: DataSource, blobs: BlobStore, callbacks: SaveCallbackQueue) =>
-        new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks)),
+      inject: [DataSource, BLOB_STORE, SaveCallbackQueue, DocumentVersions],
+      useFactory: (db: DataSource, blobs: BlobStore, callbacks: SaveCallbackQueue, versions: DocumentVersions) =>
+        new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks), versions),
     },
     {
       provide: WopiStore,

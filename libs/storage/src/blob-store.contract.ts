@@ -189,6 +189,43 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Blob
       });
     });
 
+    describe('copy', () => {
+      it('keeps the source, and the copy keeps its bytes when the source is replaced or removed', async () => {
+        await store.write(KEY, Buffer.from('version 1'), 100);
+        await store.copy(KEY, COPY);
+        await store.write(STAGED, Buffer.from('version 2'), 100);
+        await store.move(STAGED, KEY);
+        expect((await readAll(await store.read(KEY))).toString()).toBe('version 2');
+        expect((await readAll(await store.read(COPY))).toString()).toBe('version 1');
+        await store.write(KEY, Buffer.from('version 3'), 100);
+        await store.delete(KEY);
+        expect((await readAll(await store.read(COPY))).toString()).toBe('version 1');
+        expect((await listAll(store)).map((e) => e.key)).toEqual([COPY]);
+      });
+
+      it('replaces an existing target', async () => {
+        await store.write(KEY, Buffer.from('new'), 100);
+        await store.write(COPY, Buffer.from('old'), 100);
+        await store.copy(KEY, COPY);
+        expect((await readAll(await store.read(COPY))).toString()).toBe('new');
+        expect((await listAll(store)).map((e) => e.key).sort()).toEqual([COPY, KEY].sort());
+      });
+
+      it('rejects a missing source, leaving the target as it was and nothing else behind', async () => {
+        await store.write(COPY, Buffer.from('kept'), 100);
+        await expect(store.copy(KEY, COPY)).rejects.toBeInstanceOf(BlobNotFoundError);
+        expect((await readAll(await store.read(COPY))).toString()).toBe('kept');
+        expect((await listAll(store)).map((e) => e.key)).toEqual([COPY]);
+      });
+
+      it('refuses invalid keys on either side', async () => {
+        await store.write(KEY, Buffer.from('x'), 100);
+        await expect(store.copy(KEY, '../escape')).rejects.toThrow(/Invalid blob key/);
+        await expect(store.copy('../escape', COPY)).rejects.toThrow(/Invalid blob key/);
+        expect((await listAll(store)).map((e) => e.key)).toEqual([KEY]);
+      });
+    });
+
     describe('keys', () => {
       it.each(INVALID_KEYS)('refuses %j everywhere', async (key) => {
         await expect(store.write(key, Buffer.from('x'), 10)).rejects.toThrow(/Invalid blob key/);
@@ -246,6 +283,7 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Blob
 
 export const KEY = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 export const STAGED = 'save-0d9e4c55-7c1b-4a57-9a43-3f1f0b6f3c2a';
+export const COPY = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b-v1';
 const MIB = 1024 * 1024;
 const INVALID_KEYS = ['', '../etc/passwd', '..', '.', 'a/b', 'a\\b', '.x', 'a b', 'a.b', 'é', 'x'.repeat(129), 'ab\0'];
 

@@ -49,6 +49,14 @@ export interface BlobStore {
    * own, which the purge removes as orphans.
    */
   move(from: string, to: string): Promise<void>;
+  /**
+   * Puts a copy of blob `from` under `to` (replacing `to` atomically), leaving `from` as it was.
+   * Rejects with BlobNotFoundError, changing nothing, when `from` does not exist. Cheap where the
+   * store allows it (a hard link on local files, a server-side copy in a bucket), since blobs are
+   * never changed in place: a later write or move onto `from` replaces it, the copy keeps its bytes.
+   * Used to keep a document's previous content as a version under the save's lock.
+   */
+  copy(from: string, to: string): Promise<void>;
   /** A read stream of the blob, or null when it does not exist. */
   read(key: string): Promise<Readable | null>;
   /** Removes the blob; true if it existed. Never throws for a missing blob. */

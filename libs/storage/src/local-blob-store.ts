@@ -24,6 +24,8 @@ const open = promisify(fs.open);
 const mkdir = promisify(fs.mkdir);
 const access = promisify(fs.access);
 const closeFd = promisify(fs.close);
+const link = promisify(fs.link);
+const copyFile = promisify(fs.copyFile);
 
 /** Documents are other people's data: readable by the service's user only, whatever its umask. */
 const FILE_MODE = 0o600;
@@ -76,6 +78,28 @@ export class LocalBlobStore implements BlobStore {
     } catch (error) {
       if (errorCode(error) === 'ENOENT') throw new BlobNotFoundError(from);
       throw error;
+    }
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    assertValidKey(to);
+    const dir = this.shardDir(to);
+    const temp = join(dir, `.${to}.${randomBytes(6).toString('hex')}.partial`);
+    try {
+      // A second name for the same file: no byte is copied, and since every write and move puts a
+      // new file in place (never writes into one), neither name can change the other's bytes.
+      await this.inShardDir(dir, () => linkOrCopy(source, temp));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') throw new BlobNotFoundError(from); // the shard directory is there
+      throw error;
+    }
+    try {
+      await rename(temp, join(dir, to));
+    } finally {
+      // rename(2) does nothing when both names already are the same file (`to` is a copy of this
+      // very content), leaving `temp` behind; otherwise it is gone and this finds nothing.
+      await removeIfExists(temp);
     }
   }
 
@@ -231,6 +255,16 @@ export class LocalBlobStore implements BlobStore {
   private pathOf(key: string): string {
     assertValidKey(key);
     return join(this.shardDir(key), key);
+  }
+}
+
+/** A hard link, or a copy where the file system has none (some network and FUSE file systems). */
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK'].includes(errorCode(error) ?? '')) throw error;
+    await copyFile(source, target, fs.constants.COPYFILE_EXCL);
   }
 }
 

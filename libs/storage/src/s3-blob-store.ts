@@ -124,7 +124,7 @@ export class S3BlobStore implements BlobStore {
     return { key, sizeBytes: source.length, sha256 };
   }
 
-  async move(from: string, to: string): Promise<void> {
+  async copy(from: string, to: string): Promise<void> {
     assertValidKey(from);
     assertValidKey(to);
     try {
@@ -140,6 +140,10 @@ export class S3BlobStore implements BlobStore {
       if (isMissingObject(error)) throw new BlobNotFoundError(from);
       throw error;
     }
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    await this.copy(from, to);
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(from) }));
     } catch (error) {

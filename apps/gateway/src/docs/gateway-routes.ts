@@ -1,5 +1,6 @@
 import { adminRoutes } from '../admin/admin.docs';
 import { documentRoutes } from '../opens/documents.docs';
+import { versionRoutes } from '../opens/versions.docs';
 import { pageRoutes } from '../page/page.docs';
 import { sessionRoutes } from '../sessions/sessions.docs';
 import { usageRoutes } from '../usage/usage.docs';
@@ -13,6 +14,7 @@ import type { RouteDoc } from './route-doc';
  */
 export const GATEWAY_ROUTES: readonly RouteDoc[] = [
   ...documentRoutes,
+  ...versionRoutes,
   ...sessionRoutes,
   ...usageRoutes,
   ...adminRoutes,
