@@ -2,6 +2,7 @@ import {
   SessionRpc,
   type CloseSessionRequest,
   type DocumentRef,
+  type ExternalDocumentRef,
   type PageSaveRequest,
   type SessionRef,
   type TokenRef,
@@ -37,6 +38,11 @@ export class SessionRpcController {
   @RpcHandler(SessionRpc.GetDocument)
   getDocument({ tenantId, documentId }: DocumentRef) {
     return this.sessions.getDocument(tenantId, documentId);
+  }
+
+  @RpcHandler(SessionRpc.FindLiveDocument)
+  findLiveDocument({ tenantId, externalId }: ExternalDocumentRef) {
+    return this.sessions.findLiveDocument(tenantId, externalId);
   }
 
   @RpcHandler(SessionRpc.ListDocumentSessions)

@@ -26,6 +26,15 @@ export type CloseSessionRequest = z.infer<typeof closeSessionSchema>;
 export const documentRefSchema = z.object({ tenantId: uuid, documentId: uuid });
 export type DocumentRef = z.infer<typeof documentRefSchema>;
 
+/** A document by the tenant's own id of it (`external_id`). */
+export const externalDocumentRefSchema = z.object({ tenantId: uuid, externalId: z.string().min(1).max(255) });
+export type ExternalDocumentRef = z.infer<typeof externalDocumentRefSchema>;
+
+/** The live document a tenant keeps under an external id, if any. */
+export interface LiveDocumentMatch {
+  documentId: string | null;
+}
+
 export const tokenRefSchema = z.object({ tokenHash: z.string().regex(/^[0-9a-f]{64}$/) });
 export type TokenRef = z.infer<typeof tokenRefSchema>;
 

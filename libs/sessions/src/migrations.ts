@@ -200,6 +200,25 @@ export class SessionsDocumentVersions1764201600600 implements MigrationInterface
   }
 }
 
+/**
+ * Co-editing by the tenant's own id (Zoho's `document_info.document_id`): an open names
+ * a document by its external id, and finds the live one kept under it.
+ */
+export class SessionsExternalIds1764201600650 implements MigrationInterface {
+  name = 'SessionsExternalIds1764201600650';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX documents_live_external_idx ON session.documents (tenant_id, external_id, created_at DESC)
+         WHERE status = 'live' AND external_id IS NOT NULL`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX session.documents_live_external_idx`);
+  }
+}
+
 export const sessionMigrations = [
   SessionsInit1764201600100,
   SessionsPurgeRuns1764201600250,
@@ -207,4 +226,5 @@ export const sessionMigrations = [
   SessionsSaveDeliveries1764201600400,
   SessionsWopi1764201600500,
   SessionsDocumentVersions1764201600600,
+  SessionsExternalIds1764201600650,
 ];

@@ -166,6 +166,18 @@ export class SessionStore {
     return rows[0] ?? null;
   }
 
+  /** The newest live document the tenant keeps under an external id. */
+  async findLiveDocumentId(tenantId: string, externalId: string): Promise<string | null> {
+    const rows: { id: string }[] = await queryRows(
+      this.db,
+      `SELECT id FROM session.documents
+        WHERE tenant_id = $1 AND external_id = $2 AND status = 'live'
+        ORDER BY created_at DESC LIMIT 1`,
+      [tenantId, externalId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   /** Newest first, as the contract lists them. */
   async listSessions(documentId: string): Promise<SessionRow[]> {
     return queryRows(

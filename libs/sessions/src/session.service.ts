@@ -7,6 +7,7 @@ import {
   type DocumentDeleteResult,
   type DocumentRecord,
   type DocumentSessions,
+  type LiveDocumentMatch,
   type PageView,
   type SessionCreated,
   type SessionEndResult,
@@ -207,6 +208,21 @@ export class SessionService {
     if (await this.store.findSessionByToken(tokenHash)) return false;
     const event = await this.pending.byToken(tokenHash);
     return event ? this.applyPending(event) : false;
+  }
+
+  /**
+   * The live document a tenant keeps under an external id, for an open that names one
+   * (co-editing by the caller's id). An open of such a document that is not stored yet
+   * is found too, so that a co-editor right behind the first open joins it.
+   */
+  async findLiveDocument(tenantId: string, externalId: string): Promise<LiveDocumentMatch> {
+    let documentId = await this.store.findLiveDocumentId(tenantId, externalId);
+    if (!documentId) {
+      const event = await this.pending.byExternalId(tenantId, externalId);
+      if (event) await this.applyPending(event);
+      documentId = await this.store.findLiveDocumentId(tenantId, externalId); // again either way, as below
+    }
+    return { documentId };
   }
 
   // Lookups that fall back to the pending open the gateway recorded (read-your-writes).

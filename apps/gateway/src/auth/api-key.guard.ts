@@ -13,14 +13,19 @@ export class ApiKeyGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const key = presentedCredential(req);
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'Missing API key: send Authorization: Bearer <api_key>.');
-    let tenantId: string | null;
-    try {
-      tenantId = await this.keys.tenantOf(key);
-    } catch {
-      throw new DomainError(ErrorCode.Unavailable, 'Cannot check the API key right now.');
-    }
-    if (!tenantId) throw new DomainError(ErrorCode.Unauthorized, 'Unknown or revoked API key.');
-    req.tenantId = tenantId;
+    await authenticate(this.keys, req, key);
     return true;
   }
+}
+
+/** Sets `req.tenantId` to the tenant of an API key; 401 for an unknown or revoked key. */
+export async function authenticate(keys: VerifiedKeys, req: FastifyRequest, key: string): Promise<void> {
+  let tenantId: string | null;
+  try {
+    tenantId = await keys.tenantOf(key);
+  } catch {
+    throw new DomainError(ErrorCode.Unavailable, 'Cannot check the API key right now.');
+  }
+  if (!tenantId) throw new DomainError(ErrorCode.Unauthorized, 'Unknown or revoked API key.');
+  req.tenantId = tenantId;
 }

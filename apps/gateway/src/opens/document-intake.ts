@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, BlobTooLargeError, type BlobStore, type StoredBlob } from '@docsession/storage';
 import { openUrl, UrlImportError } from '@docsession/url-import';
 import { Inject, Injectable } from '@nestjs/common';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { isAllowedType, resolveContentType } from './media-types';
@@ -16,10 +17,17 @@ export interface IntakeResult {
   contentType: string;
 }
 
-interface Source {
+/** Stored content, with the name and type its transport gave it (if any). */
+export interface ContentSource {
   blob: StoredBlob;
   name: string | null;
   contentType: string | null;
+}
+
+/** What a request asks for: the options of its open, and its content, already stored. */
+interface IntakeRequest {
+  options: OpenOptions;
+  source: ContentSource;
 }
 
 const invalid = (message: string, details?: unknown) => new DomainError(ErrorCode.InvalidRequest, message, details);
@@ -45,20 +53,35 @@ export class DocumentIntake {
         'Send the document as multipart/form-data or application/json.',
       );
     }
-    try {
+    return this.guarded(documentId, async () => {
       const { options, source } = req.isMultipart()
         ? await this.fromMultipart(req, documentId)
         : await this.fromJson(req.body, documentId);
       return this.accept(options, source);
+    });
+  }
+
+  /**
+   * Runs a reading of content stored under `documentId` (with the methods below): if it
+   * fails, nothing is left in the store, and the failure is the contract's.
+   */
+  async guarded<T>(documentId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
     } catch (err) {
-      await this.blobs.delete(documentId).catch(() => undefined);
+      await this.discard(documentId);
       throw translate(err, this.config.MAX_UPLOAD_BYTES);
     }
   }
 
-  private async fromMultipart(req: FastifyRequest, documentId: string) {
+  /** Removes what was stored under `documentId` (content that turned out not to be needed). */
+  async discard(documentId: string): Promise<void> {
+    await this.blobs.delete(documentId).catch(() => undefined);
+  }
+
+  private async fromMultipart(req: FastifyRequest, documentId: string): Promise<IntakeRequest> {
     let options: OpenOptions | undefined;
-    let upload: Source | undefined;
+    let upload: ContentSource | undefined;
     // What the request asked for, for its Idempotency-Key (see multipart-fingerprint.ts).
     const fingerprint = new RequestFingerprint('open');
     for await (const part of req.parts()) {
@@ -66,10 +89,8 @@ export class DocumentIntake {
         if (part.fieldname !== 'file')
           throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
         if (upload) throw invalid('Send one file part only.');
-        const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
-        if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);
-        upload = { blob, name: part.filename || null, contentType: part.mimetype || null };
-        fingerprint.addFile(part.fieldname, part.filename, part.mimetype, blob.sha256);
+        upload = await this.storeUpload(documentId, part);
+        fingerprint.addFile(part.fieldname, part.filename, part.mimetype, upload.blob.sha256);
       } else if (part.fieldname === 'options') {
         if (options) throw invalid('Send one options part only.');
         options = parseOptionsPart(part.value);
@@ -82,17 +103,17 @@ export class DocumentIntake {
     req.bodyFingerprint = fingerprint.digest();
     if (upload && options.url) throw invalid('Send either a file or a url, not both.');
     if (upload) return { options, source: upload };
-    if (options.url) return { options, source: await this.fromUrl(options.url, documentId) };
+    if (options.url) return { options, source: await this.importUrl(options.url, documentId) };
     throw invalid('No content: send a "file" part, or a url in the options.');
   }
 
-  private async fromJson(body: unknown, documentId: string) {
+  private async fromJson(body: unknown, documentId: string): Promise<IntakeRequest> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw invalid('Send a JSON object, or multipart/form-data with a "file" part.');
     }
     const { content_base64: base64, ...options } = openJsonBodySchema.parse(body);
     if (base64 !== undefined && options.url) throw invalid('Send either content_base64 or url, not both.');
-    if (options.url) return { options, source: await this.fromUrl(options.url, documentId) };
+    if (options.url) return { options, source: await this.importUrl(options.url, documentId) };
     if (base64 === undefined) throw invalid('No content: send content_base64 or url.');
     const compact = base64.replace(/\s+/g, '');
     if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw invalid('content_base64 is not valid base64.');
@@ -101,7 +122,21 @@ export class DocumentIntake {
     return { options, source: { blob, name: null, contentType: null } };
   }
 
-  private async fromUrl(url: string, documentId: string): Promise<Source> {
+  /** A multipart file part, streamed into the store (size-limited, hashed). */
+  async storeUpload(documentId: string, part: MultipartFile): Promise<ContentSource> {
+    const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
+    if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);
+    return { blob, name: part.filename || null, contentType: part.mimetype || null };
+  }
+
+  /** Bytes made here (a blank document). */
+  async storeBytes(documentId: string, bytes: Buffer, name: string, contentType: string): Promise<ContentSource> {
+    const blob = await this.blobs.write(documentId, bytes, this.config.MAX_UPLOAD_BYTES);
+    return { blob, name, contentType };
+  }
+
+  /** The content at a URL, imported under the URL-import rules (private addresses, redirects, size). */
+  async importUrl(url: string, documentId: string): Promise<ContentSource> {
     const response = await openUrl(url, {
       timeoutMs: this.config.URL_IMPORT_TIMEOUT_MS,
       maxBytes: this.config.MAX_UPLOAD_BYTES,
@@ -112,7 +147,8 @@ export class DocumentIntake {
     return { blob, name: response.filename, contentType: response.contentType };
   }
 
-  private accept(options: OpenOptions, source: Source): IntakeResult {
+  /** Checks stored content against its options: the name, the content type and whether it is allowed. */
+  accept(options: OpenOptions, source: ContentSource): IntakeResult {
     assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
     const name = options.document?.name ?? source.name ?? 'document';
     const contentType = resolveContentType(options.document?.content_type, source.contentType, name);

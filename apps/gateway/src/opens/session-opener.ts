@@ -6,10 +6,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
-import { DocumentIntake } from './document-intake';
+import { DocumentIntake, type IntakeResult } from './document-intake';
 import { assertTtlWithin, DEFAULT_MODE, sessionOptionsSchema, type SessionOptions } from './open-options';
 import { SessionPresenter, type SessionView } from './session-presenter';
 import { SessionTokens } from './session-tokens';
+
+/** What an intake answers when the request names a document that is live already. */
+export interface JoinInstead {
+  join: { documentId: string; options: SessionOptions };
+}
 
 /**
  * The open path: every call here that returns is one billable call. The 201 is sent
@@ -30,9 +35,23 @@ export class SessionOpener {
   ) {}
 
   /** `POST /v1/documents`: stores the content and opens its first session. */
-  async openDocument(tenantId: string, req: FastifyRequest): Promise<SessionView> {
+  openDocument(tenantId: string, req: FastifyRequest): Promise<SessionView> {
+    return this.openWith(tenantId, (documentId) => this.intake.take(req, documentId));
+  }
+
+  /**
+   * Opens the first session of a new document whose content `take` stores under the id it
+   * is given, or, when `take` finds the document the request names live already, another
+   * session on that one (co-editing by the caller's own id of it).
+   */
+  async openWith(
+    tenantId: string,
+    take: (documentId: string) => Promise<IntakeResult | JoinInstead>,
+  ): Promise<SessionView> {
     const documentId = randomUUID();
-    const { options, blob, name, contentType } = await this.intake.take(req, documentId);
+    const taken = await take(documentId);
+    if ('join' in taken) return this.joinDocument(tenantId, taken.join.documentId, taken.join.options);
+    const { options, blob, name, contentType } = taken;
     const event = this.sessionCreated(tenantId, 'open', options, {
       documentId,
       name,
