@@ -27,6 +27,7 @@ import { UsageController } from './usage/usage.controller';
 import { EditorDiscovery } from './wopi/editor-discovery';
 import { WopiHost } from './wopi/wopi-host';
 import { WopiProofs } from './wopi/wopi-proofs';
+import { zohoControllers, zohoProviders } from './zoho/zoho.providers';
 
 /**
  * The gateway: the HTTP edge. It authenticates tenants, takes uploads, publishes
@@ -45,6 +46,7 @@ import { WopiProofs } from './wopi/wopi-proofs';
     PurgeController,
     AuditController,
     ...billingControllers,
+    ...zohoControllers,
   ],
   providers: [
     ...secretProviders,
@@ -76,6 +78,7 @@ import { WopiProofs } from './wopi/wopi-proofs';
     WopiProofs,
     WopiHost,
     ...billingProviders,
+    ...zohoProviders,
   ],
 })
 export class GatewayAppModule {}

@@ -22,8 +22,10 @@ export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof
  */
 export async function configureGateway(app: NestFastifyApplication, c: AppConfig): Promise<void> {
   await app.register(multipart, {
-    // One byte over the limit, so the blob store sees the overflow and refuses it.
-    limits: { fileSize: c.MAX_UPLOAD_BYTES + 1, files: 1, fields: 4, fieldSize: 64 * 1024, parts: 5 },
+    // One byte over the limit, so the blob store sees the overflow and refuses it. A Zoho
+    // create has up to ten text parts (its JSON parameters, url, apikey, lang); every
+    // intake still refuses a part it does not know as soon as it sees it.
+    limits: { fileSize: c.MAX_UPLOAD_BYTES + 1, files: 1, fields: 12, fieldSize: 64 * 1024, parts: 13 },
   });
   const fastify = app.getHttpAdapter().getInstance();
   // API answers describe state that changes at any moment: never cache them.

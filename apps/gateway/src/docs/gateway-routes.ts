@@ -5,6 +5,7 @@ import { pageRoutes } from '../page/page.docs';
 import { sessionRoutes } from '../sessions/sessions.docs';
 import { usageRoutes } from '../usage/usage.docs';
 import { wopiRoutes } from '../wopi/wopi.docs';
+import { zohoRoutes } from '../zoho/zoho.docs';
 import { probeRoutes } from './probes.docs';
 import type { RouteDoc } from './route-doc';
 
@@ -20,6 +21,7 @@ export const GATEWAY_ROUTES: readonly RouteDoc[] = [
   ...adminRoutes,
   ...pageRoutes,
   ...wopiRoutes,
+  ...zohoRoutes,
   ...probeRoutes,
 ];
 

@@ -32,6 +32,9 @@ export const TAGS = {
   browser: 'The session page; its bearer is the token in document_url.',
   editors:
     "The WOPI host, for an editor's server (Collabora Online, ONLYOFFICE Docs); its bearer is the access_token parameter.",
+  zoho:
+    "Zoho Office Integrator's v1 API (Writer, Sheet, Show, plan): Zoho's parameters and answers, over the same opens, " +
+    "billing and sessions as /v1. Errors are Zoho's (400 with the ZohoError schema), except 429 rate_limited.",
   probes: 'Health, readiness and metrics.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -79,6 +82,12 @@ export interface RouteDoc {
 export const SECURITY_SCHEMES = {
   apiKey: { type: 'http', scheme: 'bearer', description: '`Authorization: Bearer <api_key>`.' },
   apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: '`X-API-Key: <api_key>`.' },
+  zohoApiKey: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'apikey',
+    description: 'A docsession API key in the `apikey` query parameter, as Zoho’s SDKs send it.',
+  },
   adminToken: {
     type: 'http',
     scheme: 'bearer',
@@ -98,6 +107,8 @@ interface Access {
 export const AUTH = {
   tenant: { schemes: ['apiKey', 'apiKeyHeader'], errors: ['unauthorized', 'rate_limited', 'unavailable'] },
   admin: { schemes: ['adminToken'], errors: ['unauthorized', 'unavailable'] },
+  /** Zoho's routes: their errors (a bad key too) are Zoho's 400, documented with each route. */
+  zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'] },
   /** The browser: the session token in the path is the credential. */
   sessionToken: { schemes: [], errors: ['not_found', 'unavailable'] },
   none: { schemes: [], errors: [] },
