@@ -1,4 +1,4 @@
-import type { DocumentRecord, SessionRecord, UsageReport } from '@docsession/contracts';
+import type { DocumentRecord, DocumentSessions, SessionRecord, UsageReport } from '@docsession/contracts';
 import { z } from 'zod';
 import type { SessionPresenter, SessionView } from '../opens/session-presenter';
 import type { ZohoProduct } from './zoho-products';
@@ -64,7 +64,7 @@ export const zohoDocumentSchema = z
     document_id: z.uuid(),
     document_name: z.string(),
     document_type: z.string().meta({ example: 'document' }),
-    collaborators_count: z.int().min(0).meta({ description: 'Distinct users of its open sessions.' }),
+    collaborators_count: z.int().min(0).meta({ description: 'Distinct users among all its sessions.' }),
     active_sessions_count: z.int().min(0).meta({ description: 'Its sessions that have not ended.' }),
     created_time: zohoTime,
     created_time_ms: zohoMs,
@@ -177,7 +177,7 @@ export class ZohoPresenter {
       document_id: d.documentId,
       document_name: d.name,
       document_type: this.product.documentType,
-      collaborators_count: new Set(d.collaborators.map((c) => c.user?.id ?? c.sessionId)).size,
+      collaborators_count: d.collaboratorsCount,
       active_sessions_count: d.activeSessionsCount,
       created_time: time(d.createdAt),
       created_time_ms: ms(d.createdAt),
@@ -186,7 +186,7 @@ export class ZohoPresenter {
     };
   }
 
-  documentSessions(d: DocumentRecord, sessions: SessionRecord[]): ZohoDocumentSessions {
+  documentSessions(d: DocumentRecord, { sessions }: DocumentSessions): ZohoDocumentSessions {
     const open = sessions.filter((s) => s.status === 'active' || s.status === 'inactive');
     return { ...this.document(d), sessions: open.map((s) => this.session(s)) };
   }
