@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { assertBusTopology, eventConsumerOptions } from './bus';
+import { rmqServer } from './rmq-server';
 import { rpcServerOptions } from './rpc';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logging';
@@ -51,8 +52,9 @@ async function start(spec: ServiceBootstrap): Promise<INestApplication> {
   );
   app.enableShutdownHooks();
   await spec.configure?.(app, config);
-  if (spec.events) app.connectMicroservice(eventConsumerOptions(config, spec.service), { inheritAppConfig: true });
-  if (spec.rpc) app.connectMicroservice(rpcServerOptions(config, spec.service), { inheritAppConfig: true });
+  if (spec.events)
+    app.connectMicroservice(rmqServer(eventConsumerOptions(config, spec.service)), { inheritAppConfig: true });
+  if (spec.rpc) app.connectMicroservice(rmqServer(rpcServerOptions(config, spec.service)), { inheritAppConfig: true });
   await app.startAllMicroservices();
   const port = spec.port(config);
   await app.listen(port, config.HOST);
