@@ -1,6 +1,15 @@
 import { sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
+import { LuaScript } from '@docsession/platform';
+
+// KEYS[1] = the session key, the event (ARGV[2]); the other keys name the session id (ARGV[3]).
+const recordScript = new LuaScript(
+  `redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1])
+   for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[3], 'EX', ARGV[1]) end
+   return 1`,
+  'any',
+);
 
 /**
  * Read-your-writes for the open path. The gateway records each open here just before
@@ -39,17 +48,12 @@ export class PendingOpens {
   }
 
   async record(event: SessionCreated): Promise<void> {
-    const ttl = PendingOpens.TTL_SECONDS;
     const { sessionId, tokenHash } = event.session;
-    const multi = this.redis
-      .multi()
-      .set(this.sessionKey(sessionId), JSON.stringify(event), 'EX', ttl)
-      .set(this.tokenKey(tokenHash), sessionId, 'EX', ttl);
-    if (event.kind === 'open') multi.set(this.documentKey(event.document.documentId), sessionId, 'EX', ttl);
-    for (const key of this.externalKeys(event)) multi.set(key, sessionId, 'EX', ttl);
-    const results = await multi.exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction aborted');
+    const keys = [this.sessionKey(sessionId), this.tokenKey(tokenHash)];
+    if (event.kind === 'open') keys.push(this.documentKey(event.document.documentId));
+    keys.push(...this.externalKeys(event));
+    // One round trip: the event under its session key, the session id under the others.
+    await recordScript.run(this.redis, keys, [PendingOpens.TTL_SECONDS, JSON.stringify(event), sessionId]);
   }
 
   async bySession(sessionId: string): Promise<SessionCreated | null> {

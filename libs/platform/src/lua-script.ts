@@ -12,18 +12,21 @@ export class LuaScript {
 
   constructor(
     private readonly source: string,
-    private readonly numberOfKeys: number,
+    /** How many keys every run names; `any` for a script that loops over KEYS. */
+    private readonly numberOfKeys: number | 'any',
   ) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
-    if (keys.length !== this.numberOfKeys) throw new Error(`expected ${this.numberOfKeys} keys, got ${keys.length}`);
+    if (this.numberOfKeys !== 'any' && keys.length !== this.numberOfKeys) {
+      throw new Error(`expected ${this.numberOfKeys} keys, got ${keys.length}`);
+    }
     try {
-      return await redis.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
       if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
-      return redis.eval(this.source, this.numberOfKeys, ...keys, ...args);
+      return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 }
