@@ -29,9 +29,10 @@ export async function configureGateway(app: NestFastifyApplication, c: AppConfig
   });
   const fastify = app.getHttpAdapter().getInstance();
   // API answers describe state that changes at any moment: never cache them.
-  fastify.addHook('onSend', async (_req, reply, payload) => {
+  // A callback hook: an async one costs a promise per request.
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
   app.useGlobalFilters(new ContractErrorFilter());
   registerSaveRoute(app, c);
