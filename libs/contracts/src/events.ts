@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { finalSessionStatusSchema } from './statuses';
+import {
+  contentTypeSchema,
+  documentNameSchema,
+  externalIdSchema,
+  isStorableText,
+  metadataSchema,
+  storableText,
+  UNSTORABLE_MESSAGE,
+} from './storable';
 
 /**
  * Event names on the bus. They are routing keys on the topic exchange and durable
@@ -21,8 +30,8 @@ const isoTime = isoTimeSchema;
 
 export const userSchema = z
   .object({
-    id: z.string().max(255).optional(),
-    display_name: z.string().max(255).optional(),
+    id: storableText(255).optional(),
+    display_name: storableText(255).optional(),
   })
   .meta({ id: 'User', example: { id: 'u-17', display_name: 'Amelia' } });
 export type SessionUser = z.infer<typeof userSchema>;
@@ -34,9 +43,12 @@ export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 
 export const callbackSchema = z
   .object({
-    save_url: z.url({ protocol: /^https?$/ }).meta({ example: 'https://partner.example/save' }),
+    save_url: z
+      .url({ protocol: /^https?$/ })
+      .refine(isStorableText, UNSTORABLE_MESSAGE)
+      .meta({ example: 'https://partner.example/save' }),
     headers: z
-      .record(z.string().max(256), z.string().max(4096))
+      .record(storableText(256), storableText(4096))
       .optional()
       .meta({ description: 'Sent with every callback request.', example: { 'X-Token': 'partner-secret' } }),
     retries: z.number().int().min(0).max(20).optional().meta({
@@ -87,12 +99,12 @@ export const sessionCreatedSchema = z.object({
   }),
   document: z.object({
     documentId: uuid,
-    name: z.string().max(255),
-    externalId: z.string().max(255).nullable(),
-    contentType: z.string().max(255),
+    name: documentNameSchema,
+    externalId: externalIdSchema.nullable(),
+    contentType: contentTypeSchema,
     sizeBytes: z.number().int().min(0),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    metadata: z.record(z.string(), z.unknown()).nullable(),
+    metadata: metadataSchema.nullable(),
   }),
 });
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;

@@ -9,4 +9,5 @@ export * from './jobs';
 export * from './rpc';
 export * from './rpc-map';
 export * from './statuses';
+export * from './storable';
 export * from './wopi';

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, MeteringRpc } from '@docsession/contracts';
+import { DomainError, ErrorCode, isStorableText, MeteringRpc, UNSTORABLE_MESSAGE } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { KeyRevocations, TenancyService } from '@docsession/tenancy';
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
@@ -11,8 +11,15 @@ import { IdPipe } from '../http/id.pipe';
 
 export const createTenantSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    plan_name: z.string().trim().min(1).max(100).optional().meta({ description: 'Default: `standard`.' }),
+    name: z.string().trim().min(1).max(200).refine(isStorableText, UNSTORABLE_MESSAGE),
+    plan_name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .refine(isStorableText, UNSTORABLE_MESSAGE)
+      .optional()
+      .meta({ description: 'Default: `standard`.' }),
     usage_limit: z.number().int().min(0).optional().meta({ description: 'Default: DEFAULT_USAGE_LIMIT.' }),
     grace_percent: z
       .number()
@@ -23,6 +30,7 @@ export const createTenantSchema = z
       .meta({ description: 'Default: DEFAULT_GRACE_PERCENT.' }),
     webhook_url: z
       .url({ protocol: /^https?$/ })
+      .refine(isStorableText, UNSTORABLE_MESSAGE)
       .optional()
       .meta({ description: 'Where usage alerts are delivered, signed with the webhook secret.' }),
   })

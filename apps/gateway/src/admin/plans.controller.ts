@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, MeteringRpc } from '@docsession/contracts';
+import { DomainError, ErrorCode, isStorableText, MeteringRpc, UNSTORABLE_MESSAGE } from '@docsession/contracts';
 import { TenancyService } from '@docsession/tenancy';
 import { Body, Controller, Inject, Logger, Param, Patch, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { QuotaGate } from '../quota/quota-gate';
 
 export const planChangeSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(100).refine(isStorableText, UNSTORABLE_MESSAGE).optional(),
     usage_limit: z.number().int().min(0).max(1_000_000_000_000).optional().meta({ example: 50_000 }),
     grace_percent: z.number().int().min(0).max(1000).optional().meta({ example: 10 }),
   })

@@ -1,8 +1,9 @@
-import { DomainError, ErrorCode } from '@docsession/contracts';
+import { contentTypeSchema, documentNameSchema, DomainError, ErrorCode } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, BlobTooLargeError, type BlobStore, type StoredBlob } from '@docsession/storage';
 import { openUrl, UrlImportError } from '@docsession/url-import';
 import { Inject, Injectable } from '@nestjs/common';
+import type { z } from 'zod';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
@@ -150,8 +151,12 @@ export class DocumentIntake {
   /** Checks stored content against its options: the name, the content type and whether it is allowed. */
   accept(options: OpenOptions, source: ContentSource): IntakeResult {
     assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
-    const name = options.document?.name ?? source.name ?? 'document';
-    const contentType = resolveContentType(options.document?.content_type, source.contentType, name);
+    const name = carried('name', documentNameSchema, options.document?.name ?? source.name ?? 'document');
+    const contentType = carried(
+      'content_type',
+      contentTypeSchema,
+      resolveContentType(options.document?.content_type, source.contentType, name),
+    );
     if (!isAllowedType(contentType, this.config.ALLOWED_CONTENT_TYPES)) {
       throw new DomainError(ErrorCode.UnsupportedMediaType, `Content type ${contentType} is not accepted here.`, {
         allowed: this.config.ALLOWED_CONTENT_TYPES,
@@ -159,6 +164,20 @@ export class DocumentIntake {
     }
     return { options, blob: source.blob, name, contentType };
   }
+}
+
+/**
+ * A name or content type as session.created carries it. One the options gave passed this
+ * schema already; one that came with the content (a multipart filename or type, a URL's
+ * headers) is checked here, so that no consumer is handed what it cannot store.
+ */
+function carried(field: 'name' | 'content_type', schema: z.ZodType<string>, value: string): string {
+  const checked = schema.safeParse(value);
+  if (checked.success) return checked.data;
+  const { message } = checked.error.issues[0];
+  throw invalid(`The content's ${field.replace('_', ' ')} cannot be kept (${message}): set document.${field}.`, [
+    { path: `document.${field}`, message },
+  ]);
 }
 
 function parseOptionsPart(value: unknown): OpenOptions {

@@ -1,28 +1,24 @@
 import {
   callbackSchema,
+  contentTypeSchema,
+  documentNameSchema,
   DomainError,
   ErrorCode,
+  externalIdSchema,
+  metadataSchema,
   sessionModeSchema,
+  storableText,
   userSchema,
   type SessionMode,
 } from '@docsession/contracts';
 import { z } from 'zod';
 
-const METADATA_MAX_BYTES = 4 * 1024;
-
 /** The mode of a session whose options do not say. */
 export const DEFAULT_MODE: SessionMode = 'edit';
 
-const metadataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= METADATA_MAX_BYTES, 'metadata must be at most 4 KiB of JSON')
-  .meta({
-    description: 'Any JSON object up to 4 KiB, echoed in events and callbacks.',
-    example: { any: 'json up to 4 KiB, echoed in events and callbacks' },
-  });
-
 /**
- * What a caller may say about a session it opens. Strict: an unknown option is a
+ * What a caller may say about a session it opens, with the schemas of the event that
+ * carries it (libs/contracts), so whatever passes here the consumers can store. Strict: an unknown option is a
  * 400, not silently ignored, so a typo never opens a session the caller did not mean.
  */
 export const sessionOptionsSchema = z
@@ -49,17 +45,15 @@ export type SessionOptions = z.infer<typeof sessionOptionsSchema>;
 /** The options object of `POST /v1/documents` (multipart `options` part, or the JSON body). */
 export const openOptionsSchema = sessionOptionsSchema
   .extend({
-    url: z.string().max(2048).optional().meta({
+    url: storableText(2048).optional().meta({
       description: 'Import the content from this URL instead of sending it (never together with content).',
       example: 'https://example.com/report.docx',
     }),
     document: z
       .object({
-        name: z.string().min(1).max(255).optional().meta({ example: 'report.docx' }),
-        external_id: z.string().min(1).max(255).optional().meta({ example: 'crm-4711' }),
-        content_type: z
-          .string()
-          .max(255)
+        name: documentNameSchema.optional().meta({ example: 'report.docx' }),
+        external_id: externalIdSchema.optional().meta({ example: 'crm-4711' }),
+        content_type: contentTypeSchema
           .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as text/plain')
           .optional()
           .meta({ example: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }),

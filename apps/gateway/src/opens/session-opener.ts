@@ -1,4 +1,11 @@
-import { DomainError, ErrorCode, EventName, SessionRpc, type SessionCreated } from '@docsession/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  EventName,
+  sessionCreatedSchema,
+  SessionRpc,
+  type SessionCreated,
+} from '@docsession/contracts';
 import { PendingOpens } from '@docsession/pending-opens';
 import { APP_CONFIG, EventPublisher, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, type BlobStore } from '@docsession/storage';
@@ -112,8 +119,19 @@ export class SessionOpener {
     };
   }
 
-  /** Records the open for read-your-writes, then publishes it and waits for the confirm. */
+  /**
+   * Records the open for read-your-writes, then publishes it and waits for the confirm.
+   * First the event passes the schema its consumers parse it with: the request's fields were
+   * checked against the same schemas, and this makes sure nothing the gateway added (or a
+   * path that forgot a check) publishes an event no consumer could store, for a 201 whose
+   * session would never exist.
+   */
   private async announce(event: SessionCreated, undo?: () => Promise<unknown>): Promise<void> {
+    const consumable = sessionCreatedSchema.safeParse(event);
+    if (!consumable.success) {
+      await undo?.();
+      throw consumable.error;
+    }
     try {
       await this.pending.record(event);
       await this.publisher.publish(EventName.SessionCreated, event);
