@@ -16,5 +16,11 @@ export const E2E_SETTINGS: NodeJS.ProcessEnv = {
   // Save-callback retries 200, 400, 800 ms … apart, and lost callback jobs rescheduled within seconds.
   CALLBACK_BACKOFF_MS: '200',
   CALLBACK_RECOVERY_SECONDS: '2',
+  // Rate limits counted on every request as in production, but never reached by a test's load
+  // (rate-limits.e2e-spec.ts runs an instance of its own with small budgets).
+  RATE_LIMIT_PER_SECOND: '100000',
+  RATE_LIMIT_BURST: '100000',
+  RATE_LIMIT_PER_ADDRESS_PER_SECOND: '100000',
+  RATE_LIMIT_PER_ADDRESS_BURST: '100000',
   LOG_LEVEL: 'warn',
 };

@@ -47,6 +47,32 @@ export async function benchBlobStore(): Promise<BenchBlobStore> {
   };
 }
 
+const RATE_LIMIT_SETTINGS = [
+  'RATE_LIMIT_PER_SECOND',
+  'RATE_LIMIT_BURST',
+  'RATE_LIMIT_PER_ADDRESS_PER_SECOND',
+  'RATE_LIMIT_PER_ADDRESS_BURST',
+] as const;
+/** Budgets far beyond what one machine serves: every request is counted, none is refused. */
+const UNREACHED_BUDGET = '1000000';
+
+/**
+ * The rate limits of the instance under test, as BENCH_RATE_LIMIT says: `on` (default) counts
+ * every request in Redis as in production, with budgets the load never reaches; `off` turns
+ * the limiter off, to see what counting costs. A RATE_LIMIT_* setting in the environment wins.
+ */
+export function benchRateLimitSettings(): { description: string; settings: NodeJS.ProcessEnv } {
+  const mode = process.env.BENCH_RATE_LIMIT ?? 'on';
+  if (mode !== 'on' && mode !== 'off')
+    throw new Error(`BENCH_RATE_LIMIT must be on or off, not ${JSON.stringify(mode)}`);
+  const settings: NodeJS.ProcessEnv = {};
+  for (const name of RATE_LIMIT_SETTINGS) {
+    settings[name] = process.env[name] ?? (mode === 'off' && name.endsWith('PER_SECOND') ? '0' : UNREACHED_BUDGET);
+  }
+  const counted = settings.RATE_LIMIT_PER_SECOND !== '0' || settings.RATE_LIMIT_PER_ADDRESS_PER_SECOND !== '0';
+  return { description: counted ? 'on (every request counted in Redis)' : 'off', settings };
+}
+
 /**
  * A throwaway instance on this machine's servers with one tenant, on the blob store
  * BENCH_BLOB_STORE names; removed again after `run`.
@@ -57,9 +83,15 @@ export async function withBenchInstance(
   run: (b: BenchInstance) => Promise<void>,
 ) {
   const store = await benchBlobStore();
-  say(`Blob store: ${store.description}`);
+  const limits = benchRateLimitSettings();
+  say(`Blob store: ${store.description}; rate limits: ${limits.description}`);
   try {
-    const t = await newIsolatedEnvironment(prefix, { LOG_LEVEL: 'warn', ...store.settings, ...settings });
+    const t = await newIsolatedEnvironment(prefix, {
+      LOG_LEVEL: 'warn',
+      ...store.settings,
+      ...limits.settings,
+      ...settings,
+    });
     const system = new LocalSystem(t.env, (name, line) => say(`  [${name}] ${line}`));
     const blobs = blobStoreFor(parseConfig(t.env));
     try {

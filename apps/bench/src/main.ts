@@ -10,7 +10,7 @@ import {
   type IsolatedEnvironment,
 } from '@docsession/local-instance';
 import { parseConfig } from '@docsession/platform';
-import { benchBlobStore } from './bench-instance';
+import { benchBlobStore, benchRateLimitSettings } from './bench-instance';
 import { CpuAccount } from './cpu';
 import { memoryOf } from './memory';
 import { driveOpens, jsonOpen, type LoadResult, type LoadSettings } from './open-load';
@@ -25,8 +25,9 @@ import { ms, summarize } from './stats';
  * Settings: BENCH_CONNECTIONS (64), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (20),
  * BENCH_SEQUENTIAL (200), BENCH_REFERENCE (1; 0 skips the yardstick), BENCH_BLOB_STORE (local;
  * s3: the instance keeps documents in an s3rver started for the run — the reference always
- * writes files under DATA_DIR, so the ratio then shows what S3 costs). Any service setting in
- * the environment (RATE_LIMIT_PER_SECOND, LOG_FORMAT…) reaches the instance under test.
+ * writes files under DATA_DIR, so the ratio then shows what S3 costs), BENCH_RATE_LIMIT (on:
+ * every request counted with budgets the load never reaches; off: no limiter). Any service
+ * setting in the environment (RATE_LIMIT_PER_SECOND, LOG_FORMAT…) reaches the instance under test.
  * BENCH_PROFILE=gateway,session writes those services' V8 CPU profiles (.cpuprofile, for Chrome's
  * DevTools) to BENCH_PROFILE_DIR (./bench-profiles) when they stop.
  */
@@ -54,7 +55,13 @@ async function main(): Promise<void> {
 }
 
 async function measure(blobStoreSettings: NodeJS.ProcessEnv): Promise<void> {
-  const t = await newIsolatedEnvironment('bench', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...blobStoreSettings });
+  const limits = benchRateLimitSettings();
+  say(`Rate limits of the instance under test: ${limits.description}`);
+  const t = await newIsolatedEnvironment('bench', {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...blobStoreSettings,
+    ...limits.settings,
+  });
   say(
     `Load: ${LOAD.connections} keep-alive connections, closed loop, JSON with 4 KiB content_base64, ` +
       `a fresh Idempotency-Key per request; ${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured`,

@@ -5,6 +5,7 @@ import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fa
 import { GATEWAY_ROUTES } from './docs/gateway-routes';
 import { generateOpenApi } from './docs/openapi-document';
 import { ContractErrorFilter } from './http/error.filter';
+import { registerRateLimits } from './limits/request-rate-limits';
 import { registerSaveRoute } from './page/save-route';
 import { registerWopiRoutes } from './wopi/wopi-routes';
 
@@ -12,7 +13,8 @@ import { registerWopiRoutes } from './wopi/wopi-routes';
 export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof FastifyAdapter>[0] => ({
   // A base64 body is 4/3 of the document, plus room for the options around it.
   bodyLimit: Math.ceil((c.MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024,
-  trustProxy: true,
+  // Whose X-Forwarded-For names the client (per-address limits, logs): only the listed proxies'.
+  trustProxy: c.TRUST_PROXY.length ? c.TRUST_PROXY : false,
 });
 
 /**
@@ -21,6 +23,8 @@ export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof
  * Also run by the route test, so that it sees every route the gateway registers.
  */
 export async function configureGateway(app: NestFastifyApplication, c: AppConfig): Promise<void> {
+  // First of the onRequest hooks: a limited request costs nothing more (see request-rate-limits.ts).
+  await registerRateLimits(app, c);
   await app.register(multipart, {
     // One byte over the limit, so the blob store sees the overflow and refuses it. A Zoho
     // create has up to ten text parts (its JSON parameters, url, apikey, lang); every

@@ -65,6 +65,28 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ S3_BUCKET: 'docs', S3_PREFIX: 'tenant-a/blobs/', S3_FORCE_PATH_STYLE: true });
   });
 
+  it('trusts no proxy unless TRUST_PROXY lists addresses or CIDRs', () => {
+    expect(parseConfig({}).TRUST_PROXY).toEqual([]);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1 fd00::/8' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['*', 'true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1']) {
+      expect(() => parseConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+  });
+
+  it('limits 50 requests a second per key with bursts of 100 unless told otherwise; 0 is off', () => {
+    expect(parseConfig({})).toMatchObject({ RATE_LIMIT_PER_SECOND: 50, RATE_LIMIT_BURST: 100 });
+    expect(parseConfig({ RATE_LIMIT_PER_SECOND: '0.5', RATE_LIMIT_PER_ADDRESS_PER_SECOND: '0' })).toMatchObject({
+      RATE_LIMIT_PER_SECOND: 0.5,
+      RATE_LIMIT_PER_ADDRESS_PER_SECOND: 0,
+    });
+    expect(() => parseConfig({ RATE_LIMIT_BURST: '0' })).toThrow(/RATE_LIMIT_BURST/);
+  });
+
   it.each(['/', 'docs', '../', 'a//', './'])('refuses the S3 prefix %j', (prefix) => {
     expect(() => parseConfig({ S3_PREFIX: prefix })).toThrow(/S3_PREFIX/);
   });

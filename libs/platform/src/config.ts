@@ -1,10 +1,22 @@
 import { JobQueue } from '@docsession/contracts';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** Jobs one worker process runs at once on a queue; unset, WORKER_CONCURRENCY. */
 const queueConcurrency = z.coerce.number().int().positive().optional();
 const QUEUES: readonly JobQueue[] = Object.values(JobQueue);
+
+/** Requests a second (a fraction allowed); 0 turns the limit off. */
+const rate = (fallback: number) => z.coerce.number().min(0).max(1_000_000).default(fallback);
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 const flag = (fallback: boolean) =>
   z
@@ -108,6 +120,24 @@ export const configSchema = z.object({
     ),
   /** How long a gateway trusts a verified API key without asking PostgreSQL; revocations evict at once. 0 disables. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  /**
+   * Per API key, shared by all gateways: the requests a second it may make on average, and
+   * how many at once (RATE_LIMIT_BURST). 0 turns per-key limits off.
+   */
+  RATE_LIMIT_PER_SECOND: rate(50),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  /** The same per client address, for requests without an API key (no or unknown key, /s/ pages, admin). 0: off. */
+  RATE_LIMIT_PER_ADDRESS_PER_SECOND: rate(100),
+  RATE_LIMIT_PER_ADDRESS_BURST: z.coerce.number().int().positive().default(200),
+  /**
+   * Proxies whose X-Forwarded-For names the client (addresses or CIDRs, comma-separated).
+   * Empty (default): the client is the connection's peer, so a client cannot pick its address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrCidr, 'an IP address or CIDR, like 10.0.0.1 or 10.0.0.0/8'))),
   /**
    * The BullMQ queues this worker process serves, comma- or space-separated (e.g.
    * `session-expiry,session-idle`); empty (default): all of them. Operators run workers by role.

@@ -56,6 +56,12 @@ export class VerifiedKeys implements OnModuleInit, OnApplicationShutdown {
     return tenantId;
   }
 
+  /** Whether this gateway verified the key (by its hash) recently: a lookup that costs nothing. */
+  isVerified(keyHash: string): boolean {
+    const hit = this.entries.get(keyHash);
+    return hit !== undefined && hit.until > Date.now();
+  }
+
   private forget(keyHash: string): void {
     this.generation++;
     this.entries.delete(keyHash);

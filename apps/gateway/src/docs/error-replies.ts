@@ -25,21 +25,37 @@ const retryAfter = z.object({
   'Retry-After': z.int().min(0).optional().meta({ description: 'Seconds to wait (set with `rate_limited`).' }),
 });
 
-/** The error answers of an operation, one per status, each naming the codes it may carry. */
-export function errorReplies(codes: readonly ErrorCode[], catalog: SchemaCatalog): Record<string, ResponseObject> {
+/** On every answer of a rate-limited route (the IETF draft's names); see README, Rate limits. */
+export const rateLimitHeaders = z.object({
+  'RateLimit-Limit': z.int().min(1).optional().meta({ description: 'Requests the budget admits per window.' }),
+  'RateLimit-Remaining': z.int().min(0).optional().meta({ description: 'Requests left in this window.' }),
+  'RateLimit-Reset': z.int().min(0).optional().meta({ description: 'Seconds until the budget is whole again.' }),
+});
+
+/**
+ * The error answers of an operation, one per status, each naming the codes it may carry, with
+ * `body` (the contract's envelope unless a route answers in another's terms, as Zoho's do).
+ */
+export function errorReplies(
+  codes: readonly ErrorCode[],
+  catalog: SchemaCatalog,
+  body: z.ZodType = errorEnvelopeSchema,
+): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = HTTP_STATUS_OF[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const envelope = catalog.schemaOf(errorEnvelopeSchema, 'output', 'Error');
+  const envelope = catalog.schemaOf(body, 'output', 'error replies');
   return Object.fromEntries(
     [...byStatus].map(([status, of]) => {
       const reply: ResponseObject = {
         description: of.map((code) => `\`${code}\`: ${ERROR_WHEN[code]}.`).join(' '),
         content: { 'application/json': { schema: envelope } },
       };
-      if (of.includes('rate_limited')) reply.headers = catalog.headersOf(retryAfter, `${status} reply`);
+      if (of.includes('rate_limited')) {
+        reply.headers = catalog.headersOf(retryAfter.extend(rateLimitHeaders.shape), `${status} reply`);
+      }
       return [String(status), reply];
     }),
   );

@@ -7,7 +7,8 @@ import type {
   ResponseObject,
 } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { errorReplies } from './error-replies';
+import { zohoErrorSchema } from '../zoho/zoho-errors';
+import { errorReplies, rateLimitHeaders } from './error-replies';
 import { AUTH, SECURITY_SCHEMES, TAGS, type Content, type ReplyDoc, type RouteDoc } from './route-doc';
 import { SchemaCatalog, type DocumentedExample } from './schema-catalog';
 
@@ -58,8 +59,12 @@ function operationOf(route: RouteDoc, catalog: SchemaCatalog): OperationObject {
     ...parametersOf(route.headers, 'header', catalog, where),
   ];
   const successes = Object.fromEntries(
-    Object.entries(route.replies).map(([status, reply]) => [status, replyOf(reply, catalog, `${where} ${status}`)]),
+    Object.entries(route.replies).map(([status, reply]) => [
+      status,
+      replyOf(access.rateLimited ? withRateLimitHeaders(reply) : reply, catalog, `${where} ${status}`),
+    ]),
   );
+  const errorBody = 'errorBody' in access ? zohoErrorSchema : undefined;
   const operation: OperationObject = {
     tags: [route.tag],
     operationId: route.operationId,
@@ -68,7 +73,7 @@ function operationOf(route: RouteDoc, catalog: SchemaCatalog): OperationObject {
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && { requestBody: requestBodyOf(route.body, catalog, where) }),
     // A reply the route describes itself (a 404 page, a 503 readiness body) wins over the envelope.
-    responses: { ...errorReplies([...access.errors, ...(route.errors ?? [])], catalog), ...successes },
+    responses: { ...errorReplies([...access.errors, ...(route.errors ?? [])], catalog, errorBody), ...successes },
   };
   if (access.schemes.length > 0) operation.security = access.schemes.map((scheme) => ({ [scheme]: [] }));
   return operation;
@@ -104,6 +109,10 @@ function requestBodyOf(body: RouteDoc['body'] & object, catalog: SchemaCatalog, 
     ...(body.description && { description: body.description }),
     content: contentOf(body.content, 'input', catalog, `${where} body`),
   };
+}
+
+function withRateLimitHeaders(reply: ReplyDoc): ReplyDoc {
+  return { ...reply, headers: reply.headers ? reply.headers.extend(rateLimitHeaders.shape) : rateLimitHeaders };
 }
 
 function replyOf(reply: ReplyDoc, catalog: SchemaCatalog, where: string): ResponseObject {

@@ -207,6 +207,35 @@ describe('the generated OpenAPI document', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
+  it('documents the rate limits: RateLimit-* on every answer of a limited route, Retry-After with 429', () => {
+    const headersOf = (reply: ResponseObject) => Object.keys(reply.headers ?? {});
+    let limited = 0;
+    for (const { route, path, op } of operations()) {
+      const unlimited = path.startsWith('/wopi/') || ['/healthz', '/readyz', '/metrics'].includes(path);
+      const replies = Object.entries(op.responses) as [string, ResponseObject][];
+      const success = replies.filter(([status]) => /^2/.test(status)).map(([, reply]) => reply);
+      const tooMany = op.responses['429'] as ResponseObject | undefined;
+      expect({ route, limited: success.every((r) => headersOf(r).includes('RateLimit-Remaining')) }).toEqual({
+        route,
+        limited: !unlimited,
+      });
+      if (unlimited) continue;
+      limited++;
+      expect({ route, headers: headersOf(tooMany!) }).toEqual({
+        route,
+        headers: expect.arrayContaining(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']),
+      });
+      const body = (tooMany!.content!['application/json'].schema as ReferenceObject).$ref;
+      expect({ route, body }).toEqual({
+        route,
+        body: /^\/(writer|sheet|show|api)\//.test(path)
+          ? '#/components/schemas/ZohoError'
+          : '#/components/schemas/Error',
+      });
+    }
+    expect(limited).toBeGreaterThan(40);
+  });
+
   it('shows only examples that the schema they sit on accepts', () => {
     expect(examples.length).toBeGreaterThan(15);
     const refused = examples

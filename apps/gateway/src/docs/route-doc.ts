@@ -34,7 +34,8 @@ export const TAGS = {
     "The WOPI host, for an editor's server (Collabora Online, ONLYOFFICE Docs); its bearer is the access_token parameter.",
   zoho:
     "Zoho Office Integrator's v1 API (Writer, Sheet, Show, plan): Zoho's parameters and answers, over the same opens, " +
-    "billing and sessions as /v1. Errors are Zoho's (400 with the ZohoError schema), except 429 rate_limited.",
+    "billing and sessions as /v1. Errors are Zoho's (400 with the ZohoError schema); past the rate limit, 429 " +
+    'with Retry-After and the ZohoError body.',
   probes: 'Health, readiness and metrics.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -101,17 +102,26 @@ interface Access {
   schemes: SchemeName[];
   /** The errors any route of this access may answer. */
   errors: ErrorCode[];
+  /** Whose body its errors have: the contract's envelope (default) or Zoho's. */
+  errorBody?: 'zoho';
+  /** Whether its answers carry the RateLimit-* headers (its requests spend a rate-limit budget). */
+  rateLimited: boolean;
 }
 
 /** Each kind of caller: how it authenticates, and what that may answer. */
 export const AUTH = {
-  tenant: { schemes: ['apiKey', 'apiKeyHeader'], errors: ['unauthorized', 'rate_limited', 'unavailable'] },
-  admin: { schemes: ['adminToken'], errors: ['unauthorized', 'unavailable'] },
+  tenant: {
+    schemes: ['apiKey', 'apiKeyHeader'],
+    errors: ['unauthorized', 'rate_limited', 'unavailable'],
+    rateLimited: true,
+  },
+  admin: { schemes: ['adminToken'], errors: ['unauthorized', 'rate_limited', 'unavailable'], rateLimited: true },
   /** Zoho's routes: their errors (a bad key too) are Zoho's 400, documented with each route. */
-  zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'] },
+  zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'], errorBody: 'zoho', rateLimited: true },
   /** The browser: the session token in the path is the credential. */
-  sessionToken: { schemes: [], errors: ['not_found', 'unavailable'] },
-  none: { schemes: [], errors: [] },
+  sessionToken: { schemes: [], errors: ['not_found', 'rate_limited', 'unavailable'], rateLimited: true },
+  /** No credential and no rate limit: the probes, and the WOPI routes (their token is a parameter). */
+  none: { schemes: [], errors: [], rateLimited: false },
 } as const satisfies Record<string, Access>;
 export type AuthName = keyof typeof AUTH;
 
