@@ -1,11 +1,12 @@
 import { PendingOpens } from '@docsession/pending-opens';
-import { APP_CONFIG, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, DeadLetters, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
 import { BlobStoreModule } from '@docsession/storage';
 import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
+import { DeadLettersController } from './admin/dead-letters.controller';
 import { PurgeController } from './admin/purge.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -44,6 +45,7 @@ import { zohoControllers, zohoProviders } from './zoho/zoho.providers';
     AdminController,
     PageController,
     PurgeController,
+    DeadLettersController,
     AuditController,
     ...billingControllers,
     ...zohoControllers,
@@ -58,6 +60,7 @@ import { zohoControllers, zohoProviders } from './zoho/zoho.providers';
       useFactory: (redis: Redis, config: AppConfig) => new KeyRevocations(redis, redisPrefix(config)),
     },
     VerifiedKeys,
+    { provide: DeadLetters, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new DeadLetters(config) },
     {
       provide: PendingOpens,
       inject: [REDIS, APP_CONFIG],

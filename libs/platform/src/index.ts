@@ -7,6 +7,7 @@ export * from './bootstrap';
 export * from './bus';
 export * from './config';
 export * from './database';
+export * from './dead-letters';
 export * from './event-consumer';
 export * from './logging';
 export * from './lua-script';

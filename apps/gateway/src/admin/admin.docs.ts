@@ -4,6 +4,7 @@ import { jsonBody, jsonReply, mediaTypeOf, type RouteDoc } from '../docs/route-d
 import { exportQuerySchema } from '../exports/export-query';
 import { pathIdSchema } from '../http/id.pipe';
 import { createTenantSchema, keyCreatedSchema, keyRevokedSchema, tenantCreatedSchema } from './admin.controller';
+import { deadLetterQuerySchema, deadLetterReplayedSchema, deadLettersSchema } from './dead-letters.controller';
 import { planChangeSchema, planViewSchema } from './plans.controller';
 import { purgeRunsSchema, purgeStartedSchema } from './purge.controller';
 
@@ -13,7 +14,7 @@ const billingBody: Record<(typeof BILLING_FORMATS)[number], z.ZodType> = {
   json: z.array(billingRowSchema),
 };
 
-/** The operator's routes (AdminController, PlansController, BillingExportController, PurgeController). */
+/** The operator's routes (AdminController, PlansController, BillingExportController, PurgeController, DeadLettersController). */
 export const adminRoutes: RouteDoc[] = [
   {
     method: 'post',
@@ -95,5 +96,32 @@ export const adminRoutes: RouteDoc[] = [
     auth: 'admin',
     summary: 'Recent purge runs with what each removed',
     replies: { 200: jsonReply('The runs.', purgeRunsSchema) },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/dead-letters',
+    operationId: 'listDeadLetters',
+    tag: 'admin',
+    auth: 'admin',
+    summary: 'Events the consumers gave up, with their last error, oldest first',
+    description:
+      'An event goes to the dead letters after EVENT_MAX_DELIVERIES failed deliveries, or at once when it can ' +
+      'never apply (an invalid payload). Listing reads them off the queue and puts them back.',
+    query: deadLetterQuerySchema,
+    replies: { 200: jsonReply('The dead letters.', deadLettersSchema) },
+    errors: ['invalid_request'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/dead-letters/{dead_letter_id}/replay',
+    operationId: 'replayDeadLetter',
+    tag: 'admin',
+    auth: 'admin',
+    summary: 'Put a dead letter back on the queue that gave it up (after fixing its cause)',
+    description:
+      'Its delivery count starts afresh. The consumers are idempotent: an event that was processed after all is not processed twice.',
+    params: z.object({ dead_letter_id: pathIdSchema('dead letter') }),
+    replies: { 202: jsonReply('Back on its queue.', deadLetterReplayedSchema) },
+    errors: ['not_found', 'invalid_request'],
   },
 ];

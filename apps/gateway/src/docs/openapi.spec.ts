@@ -49,6 +49,8 @@ const API_MD_ROUTES: [Method, string][] = [
   ['get', '/v1/admin/billing/export'],
   ['post', '/v1/admin/purge'],
   ['get', '/v1/admin/purge-runs'],
+  ['get', '/v1/admin/dead-letters'], // added by the project (issue 8: dead letters listed and replayed)
+  ['post', '/v1/admin/dead-letters/{dead_letter_id}/replay'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],
