@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blankDocument } from '../apps/gateway/src/zoho/blank-documents';
 import { api, eventually, newTenant } from './support/api';
 import { billedCalls, sha256 } from './support/billing';
 import { eventQueuesDrained } from './support/bus';
-import { countRows } from './support/database';
+import { countRows, query } from './support/database';
 import { long, ZohoSdk, type SdkObject } from './support/zoho-sdk';
 
 // Zoho's official Node SDK, unchanged, pointed at the test gateway: what an application
@@ -156,6 +158,115 @@ describe('Writer through the Zoho SDK', () => {
       mode: 'view',
       document_url: preview.previewUrl,
     });
+  });
+});
+
+describe('create by URL through the Zoho SDK', () => {
+  let server: Server;
+  let base: string;
+  const content = Buffer.concat([blankDocument('docx'), Buffer.from(randomUUID())]);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/files/quarterly.docx') res.writeHead(200, { 'content-type': DOCX }).end(content);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('imports the document at the url (from a local server, on the gateway whose test-only setting allows it)', async () => {
+    const t = await newTenant();
+    const own = ZohoSdk.start(t.api_key, { openGateway: true });
+    try {
+      const created = await own.object({
+        op: 'create',
+        product: 'writer',
+        url: `${base}/files/quarterly.docx`,
+        userInfo: { userId: 'u-3', displayName: 'Ida' },
+      });
+      expect(created.class).toBe('CreateDocumentResponse');
+      const document = await api('GET', `/v1/documents/${created.documentId}`, { key: t.api_key });
+      expect(document.body).toMatchObject({
+        name: 'quarterly.docx',
+        content_type: DOCX,
+        size_bytes: content.length,
+        sha256: sha256(content),
+      });
+      await billedCalls(t.tenant_id, 1);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses a loopback url under the default URL-import rules: invalid url, nothing stored or billed', async () => {
+    const t = await newTenant();
+    const own = ZohoSdk.start(t.api_key);
+    try {
+      const refused = await own.call({ op: 'create', product: 'writer', url: `${base}/files/quarterly.docx` });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.object).toMatchObject({
+        class: 'InvalidConfigurationException',
+        code: 1831,
+        parameterName: 'url',
+      });
+      await eventQueuesDrained();
+      expect(await countRows('session.documents', 'tenant_id = $1', [t.tenant_id])).toBe(0);
+      expect(await countRows('metering.billable_calls', 'tenant_id = $1', [t.tenant_id])).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('parameters docsession takes but has no use for', () => {
+  it('accepts editor_settings, ui_options, document_defaults and the callback’s save_format and http_method_type; the callback’s own settings are kept', async () => {
+    const created = await sdk.object({
+      op: 'create',
+      product: 'writer',
+      editorSettings: { unit: 'in', language: 'en', view: 'pageview' },
+      uiOptions: { darkMode: 'show', saveButton: 'hide' },
+      documentDefaults: { fontName: 'Arial', fontSize: 12 },
+      callbackSettings: {
+        saveUrl: 'https://partner.example/save',
+        saveFormat: 'pdf',
+        httpMethodType: 'put',
+        retries: 2,
+        timeout: 5000,
+        saveUrlHeaders: { 'X-Token': 't-1' },
+      },
+    });
+    expect(created.class).toBe('CreateDocumentResponse');
+    const [row] = await eventually(async () => {
+      const rows = await query<{ callback: unknown }>(`SELECT callback FROM session.sessions WHERE id = $1`, [
+        created.sessionId,
+      ]);
+      return rows.length ? rows : undefined;
+    });
+    expect(row.callback).toEqual({
+      save_url: 'https://partner.example/save',
+      headers: { 'X-Token': 't-1' },
+      retries: 2,
+      timeout_ms: 5000,
+    });
+  });
+
+  it('refuses a callback outside the contract’s bounds, naming the key', async () => {
+    const t = await newTenant();
+    const own = ZohoSdk.start(t.api_key);
+    try {
+      const refused = await own.call({
+        op: 'create',
+        product: 'writer',
+        callbackSettings: { saveUrl: 'https://partner.example/save', retries: 50 },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.object).toMatchObject({ code: 1831, parameterName: 'callback_settings', keyName: 'retries' });
+      expect(await countRows('metering.billable_calls', 'tenant_id = $1', [t.tenant_id])).toBe(0);
+    } finally {
+      await own.close();
+    }
   });
 });
 
