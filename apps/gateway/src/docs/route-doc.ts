@@ -87,7 +87,9 @@ export const SECURITY_SCHEMES = {
     type: 'apiKey',
     in: 'query',
     name: 'apikey',
-    description: 'A docsession API key in the `apikey` query parameter, as Zoho’s SDKs send it.',
+    description:
+      'A docsession API key in the `apikey` query parameter, as Zoho’s SDKs send it (a create or preview may send it ' +
+      'as an `apikey` form field instead, before its `document`).',
   },
   adminToken: {
     type: 'http',

@@ -18,6 +18,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_FILES_LIMIT: ErrorCode.InvalidRequest,
   FST_FIELDS_LIMIT: ErrorCode.InvalidRequest,
   FST_PROTO_VIOLATION: ErrorCode.InvalidRequest,
+  // A multipart text part declared application/json whose value is not JSON.
+  FST_INVALID_JSON_FIELD_ERROR: ErrorCode.InvalidRequest,
 };
 
 const HTTP_CODES: Record<number, ErrorCode> = {

@@ -1,20 +1,29 @@
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import { partsOf } from '../http/read-ahead-parts';
 import { RequestFingerprint } from './request-fingerprint';
+
+const NO_CREDENTIALS: ReadonlySet<string> = new Set();
 
 /**
  * The fingerprint of a multipart upload, read without storing anything: for a request
  * whose key already has an answer, only to tell a retry from a reused key. Computes
- * exactly what the document intake computes while it stores the parts.
+ * exactly what the document intake computes while it stores the parts. `credentials`
+ * name text parts that carry a credential (Zoho's `apikey`): they say who asks, not
+ * what, and are left out, as the intake leaves them out.
  */
-export async function multipartFingerprint(req: FastifyRequest, scope: string): Promise<string> {
+export async function multipartFingerprint(
+  req: FastifyRequest,
+  scope: string,
+  credentials: ReadonlySet<string> = NO_CREDENTIALS,
+): Promise<string> {
   const fingerprint = new RequestFingerprint(scope);
-  for await (const part of req.parts()) {
+  for await (const part of partsOf(req)) {
     if (part.type === 'file') {
       const hash = createHash('sha256');
       for await (const chunk of part.file) hash.update(chunk as Buffer);
       fingerprint.addFile(part.fieldname, part.filename, part.mimetype, hash.digest('hex'));
-    } else {
+    } else if (!credentials.has(part.fieldname)) {
       fingerprint.addField(part.fieldname, typeof part.value === 'string' ? part.value : JSON.stringify(part.value));
     }
   }

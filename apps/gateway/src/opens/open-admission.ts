@@ -14,6 +14,8 @@ export interface OpenRequest {
   scope: string;
   /** Known up front for JSON; null for multipart, whose intake computes it while it reads. */
   fingerprint: string | null;
+  /** Multipart text parts that carry a credential, left out of the fingerprint (Zoho's `apikey`). */
+  credentialParts?: ReadonlySet<string>;
 }
 
 // A waiter polls every 50 ms at first, backing off to 800 ms for a long upload.
@@ -68,7 +70,8 @@ export class OpenAdmission {
       const state = await this.unavailableOnError(() => this.records.claim(request.tenantId, key));
       if (state.kind === 'claimed') return this.firstRun(state, req, request, open);
       if (state.kind === 'answered') {
-        const fingerprint = request.fingerprint ?? (await multipartFingerprint(req, request.scope));
+        const fingerprint =
+          request.fingerprint ?? (await multipartFingerprint(req, request.scope, request.credentialParts));
         return this.replay(state.answer, fingerprint, reply);
       }
       if (gone()) throw new DomainError(ErrorCode.Unavailable, 'The client left while its retry waited.');

@@ -23,11 +23,13 @@ import { DocumentIntake } from '../opens/document-intake';
 import { OpenAdmission } from '../opens/open-admission';
 import { SessionOpener } from '../opens/session-opener';
 import { SessionPresenter, type SessionView } from '../opens/session-presenter';
-import { ZohoApiKeyGuard } from './zoho-api-key.guard';
+import { API_KEY_FIELD, ZohoApiKeyGuard } from './zoho-api-key.guard';
 import { ZohoErrorFilter } from './zoho-errors';
 import { ZohoIntake, type ZohoOpenKind } from './zoho-intake';
 import type { ZohoProduct } from './zoho-products';
 import { ZohoPresenter, type ZohoCreated, type ZohoPreview, type ZohoSession } from './zoho-views';
+
+const CREDENTIAL_PARTS: ReadonlySet<string> = new Set([API_KEY_FIELD]);
 
 /**
  * The routes every Zoho editor (Writer, Sheet, Show) has: create, preview, a session's
@@ -115,8 +117,11 @@ export function zohoEditorController(product: ZohoProduct): Type<unknown> {
       const intake = this.intakes[kind];
       // A multipart body's fingerprint is known once read; an empty body's at once.
       const fingerprint = req.isMultipart() ? null : new RequestFingerprint(intake.scope).digest();
-      const view = await this.admission.admit(req, reply, { tenantId, scope: intake.scope, fingerprint }, () =>
-        this.opener.openWith(tenantId, (documentId) => intake.take(req, documentId)),
+      const view = await this.admission.admit(
+        req,
+        reply,
+        { tenantId, scope: intake.scope, fingerprint, credentialParts: CREDENTIAL_PARTS },
+        () => this.opener.openWith(tenantId, (documentId) => intake.take(req, documentId)),
       );
       // Zoho answers 200, also to a replay of an Idempotency-Key (whose stored answer is the 201's).
       reply.status(200);

@@ -65,7 +65,16 @@ export class ZohoErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     if (reply.sent) return;
-    const translation = this.translate(exception, http.getRequest<FastifyRequest>());
+    const req = http.getRequest<FastifyRequest>();
+    // Refused before its body was read to the end (a document sent before any key, a bad part
+    // before the document): the rest is discarded unprocessed, so that a client still sending
+    // gets the answer (a closed connection would be a broken pipe to it) and the connection
+    // stays usable. REQUEST_TIMEOUT_SECONDS bounds a body that never ends.
+    if (!req.raw.complete) {
+      req.raw.unpipe();
+      req.raw.resume();
+    }
+    const translation = this.translate(exception, req);
     if (!translation) return sendError(reply, exception);
     const { kind, parameterName, keyName } = translation;
     const body: ZohoErrorBody = {

@@ -3,11 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
+import { partsOf } from '../http/read-ahead-parts';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { DocumentIntake, type ContentSource, type IntakeResult } from '../opens/document-intake';
 import type { JoinInstead } from '../opens/session-opener';
 import { openOptionsSchema, type OpenOptions } from '../opens/open-options';
 import { blankDocument, CONTENT_TYPE_OF } from './blank-documents';
+import { API_KEY_FIELD } from './zoho-api-key.guard';
 import { ZohoFailure } from './zoho-errors';
 import {
   IGNORED_TEXT_PARTS,
@@ -94,10 +96,13 @@ export class ZohoIntake {
     };
     const fingerprint = new RequestFingerprint(this.kind.scope);
     // SDKs send an empty body, without a Content-Type, when no parameter is set.
-    const parts: AsyncIterable<Multipart> | Multipart[] = req.isMultipart() ? req.parts() : [];
+    const parts: AsyncIterable<Multipart> = req.isMultipart() ? partsOf(req) : noParts();
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'document' || sentFile) throw new ZohoFailure('invalidValue', part.fieldname);
+        if (!isStorableText(part.filename) || !isStorableText(part.mimetype)) {
+          throw new ZohoFailure('invalidValue', 'document');
+        }
         sentFile = true;
         let sha256: string;
         // A co-editor sends the document again: read it for the fingerprint, keep the live one.
@@ -111,13 +116,22 @@ export class ZohoIntake {
         continue;
       }
       const name = part.fieldname;
-      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // A part over the multipart limits arrives cut short: never act on part of a value.
+      if (part.fieldnameTruncated || part.valueTruncated) throw new ZohoFailure('invalidValue', name);
+      if (name === API_KEY_FIELD) {
+        // A credential, not part of what is asked: it must be the key the request authenticated with.
+        if (part.value !== req.zohoApiKey) throw new ZohoFailure('invalidApiKey', API_KEY_FIELD);
+        continue;
+      }
+      // A part sent as application/json arrives parsed; the replay's fingerprint reads it the same way.
+      const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
       fingerprint.addField(name, value);
+      if (value.includes('\0')) throw new ZohoFailure('invalidValue', name);
       if (isJsonPart(name)) {
         if (parameters[name] !== undefined) throw new ZohoFailure('invalidValue', name);
         assign(parameters, name, parseJsonPart(name, value));
       } else if (name === 'url') {
-        if (parameters.url !== undefined) throw new ZohoFailure('invalidValue', 'url');
+        if (parameters.url !== undefined || value.length > MAX_URL_LENGTH) throw new ZohoFailure('invalidValue', 'url');
         parameters.url = value;
       } else if (!IGNORED_TEXT_PARTS.has(name)) {
         throw new ZohoFailure('invalidValue', name);
@@ -150,6 +164,14 @@ function zohoKey(option: PropertyKey | undefined, key: PropertyKey | undefined):
   if (option === 'document') return key === 'external_id' ? 'document_id' : 'document_name';
   return undefined;
 }
+
+/** As long as `/v1` takes a URL. */
+const MAX_URL_LENGTH = 2048;
+
+/** What PostgreSQL can keep as a name or a content type: at most 255 characters, no NUL. */
+const isStorableText = (value: string) => value.length <= 255 && !value.includes('\0');
+
+async function* noParts(): AsyncGenerator<Multipart> {}
 
 const withExtension = (name: string, format: string) => (extname(name) ? name : `${name}.${format}`);
 

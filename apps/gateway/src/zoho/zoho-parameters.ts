@@ -66,7 +66,7 @@ export type JsonPartName = keyof typeof JSON_PARTS;
 export type ZohoParameters = { [P in JsonPartName]?: z.infer<(typeof JSON_PARTS)[P]> } & { url?: string };
 
 /** Text parts Zoho's API takes that docsession accepts and has no use for (e.g. `lang`). */
-export const IGNORED_TEXT_PARTS: ReadonlySet<string> = new Set(['apikey', 'lang', 'language', 'password']);
+export const IGNORED_TEXT_PARTS: ReadonlySet<string> = new Set(['lang', 'language', 'password']);
 
 export const isJsonPart = (name: string): name is JsonPartName => Object.hasOwn(JSON_PARTS, name);
 
@@ -78,12 +78,24 @@ export function parseJsonPart<P extends JsonPartName>(name: P, value: string): z
   } catch {
     throw new ZohoFailure('invalidValue', name);
   }
+  // PostgreSQL keeps no NUL in text or JSON: refused here, before anything is stored or billed.
+  if (hasNul(parsed)) throw new ZohoFailure('invalidValue', name);
   const result = JSON_PARTS[name].safeParse(parsed);
   if (!result.success) {
     const key = result.error.issues[0]?.path[0];
     throw new ZohoFailure('invalidValue', name, typeof key === 'string' ? key : undefined);
   }
   return result.data as z.infer<(typeof JSON_PARTS)[P]>;
+}
+
+/** Whether a NUL character is in any string or key of a JSON value. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, v]) => key.includes('\0') || hasNul(v));
+  }
+  return false;
 }
 
 /** What the request asks of docsession's open path. `view` forces view mode (a preview). */

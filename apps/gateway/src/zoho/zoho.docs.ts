@@ -23,6 +23,14 @@ const ignored = z.looseObject({}).optional().meta({ description: 'Accepted; its 
 // OpenAPI's default for an object-valued part is application/json: each is a JSON string.
 const openParts = (preview: boolean) =>
   z.object({
+    apikey: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'The API key, when it is not in the `apikey` query parameter. It must come before `document`: a document ' +
+          'sent before any key is not processed, and the request answers missing `apikey`.',
+      }),
     document: z.string().optional().meta({ format: 'binary', description: 'The content (or `url`).' }),
     url: z.string().optional().meta({ description: 'Import the content from this URL instead (or `document`).' }),
     document_info: documentInfoSchema.optional(),
