@@ -177,6 +177,8 @@ export const configSchema = z.object({
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(2_000),
   /** First retry delay of a save callback (POST to a session's callback.save_url); it doubles with every attempt. */
   CALLBACK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  /** Save-callback deliveries (each with its copy of the saved bytes) that may wait per document; a newer save supersedes the oldest. */
+  CALLBACK_MAX_PENDING: z.coerce.number().int().positive().default(3),
   /**
    * How often each worker looks for save callbacks still pending in PostgreSQL whose job Redis
    * lost (or never got), and schedules them again; a delivery younger than this is left alone.

@@ -50,7 +50,7 @@ export class DocumentSaves {
 
   async save(request: PageSaveRequest): Promise<PageSaveResult> {
     const delivery = await this.deliveries.prepare(request.tokenHash, request.stagedKey);
-    let committed: { saved: PageSaveResult; droppedVersions: string[] };
+    let committed: { saved: PageSaveResult; droppedVersions: string[]; superseded: string[] };
     try {
       committed = await this.commit(request, delivery);
     } catch (err) {
@@ -58,6 +58,7 @@ export class DocumentSaves {
       throw err;
     }
     await this.versions.deleteBlobs(committed.droppedVersions);
+    await this.deliveries.removeCopies(committed.superseded);
     if (delivery) await this.deliveries.schedule(delivery);
     return committed.saved;
   }
@@ -65,7 +66,7 @@ export class DocumentSaves {
   private async commit(
     request: PageSaveRequest,
     delivery: PreparedDelivery | null,
-  ): Promise<{ saved: PageSaveResult; droppedVersions: string[] }> {
+  ): Promise<{ saved: PageSaveResult; droppedVersions: string[]; superseded: string[] }> {
     const { tokenHash, stagedKey, sizeBytes, sha256, via, wopi } = request;
     return this.db.transaction(async (tx) => {
       const sessions: Pick<SessionRow, 'id' | 'document_id' | 'mode' | 'user_id' | 'user_display_name'>[] =
@@ -149,9 +150,11 @@ export class DocumentSaves {
           via === 'page',
         ],
       );
-      if (delivery) await this.deliveries.record(tx, delivery, { documentId: session.document_id, version, savedAt });
+      const superseded = delivery
+        ? await this.deliveries.record(tx, delivery, { documentId: session.document_id, version, savedAt })
+        : [];
       await this.blobs.move(stagedKey, session.document_id);
-      return { saved: { version, savedAt: savedAt.toISOString() }, droppedVersions };
+      return { saved: { version, savedAt: savedAt.toISOString() }, droppedVersions, superseded };
     });
   }
 }

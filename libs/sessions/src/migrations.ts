@@ -219,6 +219,36 @@ export class SessionsExternalIds1764201600650 implements MigrationInterface {
   }
 }
 
+/**
+ * Bounded save-callback copies: a delivery a newer save pushed out of a document's
+ * CALLBACK_MAX_PENDING ends as `superseded`, found by the document's pending deliveries.
+ */
+export class SessionsSupersededDeliveries1764201600700 implements MigrationInterface {
+  name = 'SessionsSupersededDeliveries1764201600700';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE session.save_deliveries DROP CONSTRAINT save_deliveries_status_check`);
+    await q.query(
+      `ALTER TABLE session.save_deliveries ADD CONSTRAINT save_deliveries_status_check
+         CHECK (status IN ('pending', 'delivered', 'failed', 'superseded'))`,
+    );
+    await q.query(
+      `CREATE INDEX save_deliveries_document_pending_idx ON session.save_deliveries (document_id, version)
+         WHERE status = 'pending'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX session.save_deliveries_document_pending_idx`);
+    await q.query(`UPDATE session.save_deliveries SET status = 'failed' WHERE status = 'superseded'`);
+    await q.query(`ALTER TABLE session.save_deliveries DROP CONSTRAINT save_deliveries_status_check`);
+    await q.query(
+      `ALTER TABLE session.save_deliveries ADD CONSTRAINT save_deliveries_status_check
+         CHECK (status IN ('pending', 'delivered', 'failed'))`,
+    );
+  }
+}
+
 export const sessionMigrations = [
   SessionsInit1764201600100,
   SessionsPurgeRuns1764201600250,
@@ -227,4 +257,5 @@ export const sessionMigrations = [
   SessionsWopi1764201600500,
   SessionsDocumentVersions1764201600600,
   SessionsExternalIds1764201600650,
+  SessionsSupersededDeliveries1764201600700,
 ];

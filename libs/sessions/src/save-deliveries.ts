@@ -49,6 +49,8 @@ export class SaveDeliveries {
     private readonly db: DataSource,
     private readonly blobs: BlobStore,
     private readonly queue: SaveCallbackQueue,
+    /** CALLBACK_MAX_PENDING: pending deliveries (so copies) a document may have. */
+    private readonly maxPending: number,
   ) {}
 
   /**
@@ -86,12 +88,18 @@ export class SaveDeliveries {
     };
   }
 
-  /** Inside the save's transaction, once the version is known: the delivery becomes pending. */
+  /**
+   * Inside the save's transaction, once the version is known: the delivery becomes pending,
+   * and the oldest pending deliveries of the document past CALLBACK_MAX_PENDING end as
+   * superseded — a partner gets the newer content anyway — each with a `callback.failed`
+   * audit event saying so. Answers the superseded deliveries, whose copies go after commit.
+   * The save holds the document's lock, so two saves never count the same pending rows.
+   */
   async record(
     tx: EntityManager,
     delivery: PreparedDelivery,
     save: { documentId: string; version: number; savedAt: Date },
-  ): Promise<void> {
+  ): Promise<string[]> {
     await queryRows(
       tx,
       `INSERT INTO session.save_deliveries
@@ -106,6 +114,38 @@ export class SaveDeliveries {
         save.savedAt,
         delivery.maxAttempts,
       ],
+    );
+    const superseded: { id: string }[] = await queryRows(
+      tx,
+      `WITH superseded AS (
+         UPDATE session.save_deliveries SET status = 'superseded', finished_at = now()
+         WHERE id IN (
+           SELECT id FROM session.save_deliveries
+           WHERE document_id = $1 AND status = 'pending'
+           ORDER BY version DESC, created_at DESC OFFSET $2
+         )
+         RETURNING id, document_id, session_id, version, attempts, max_attempts
+       )
+       INSERT INTO session.audit_events (document_id, session_id, type, at, details)
+       SELECT document_id, session_id, 'callback.failed', now(),
+              jsonb_build_object('delivery_id', id, 'version', version, 'attempt', attempts,
+                                 'max_attempts', max_attempts, 'gave_up', true, 'superseded_by', $3::text,
+                                 'error', 'Superseded by a newer save: at most ' || $2 || ' deliveries wait per document.')
+       FROM superseded
+       RETURNING details->>'delivery_id' AS id`,
+      [save.documentId, this.maxPending, delivery.deliveryId],
+    );
+    return superseded.map((r) => r.id);
+  }
+
+  /** After commit: the copies of superseded deliveries go (a left-over one goes with the purge). */
+  async removeCopies(deliveryIds: string[]): Promise<void> {
+    await Promise.all(
+      deliveryIds.map((id) =>
+        this.blobs.delete(callbackCopyKey(id)).catch((err: Error) => {
+          this.logger.warn(`Copy of superseded delivery ${id} not removed (the purge will): ${err.message}`);
+        }),
+      ),
     );
   }
 

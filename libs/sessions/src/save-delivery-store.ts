@@ -23,7 +23,7 @@ export interface SaveDelivery {
   /** Attempts recorded so far, and how many there may be in all (`retries` + 1). */
   attempts: number;
   maxAttempts: number;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'superseded';
 }
 
 /** What one attempt came to. `final` failures end the delivery (given up). */

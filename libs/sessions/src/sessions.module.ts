@@ -78,9 +78,15 @@ import { WopiStore } from './wopi-store';
     },
     {
       provide: DocumentSaves,
-      inject: [DataSource, BLOB_STORE, SaveCallbackQueue, DocumentVersions],
-      useFactory: (db: DataSource, blobs: BlobStore, callbacks: SaveCallbackQueue, versions: DocumentVersions) =>
-        new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks), versions),
+      inject: [DataSource, BLOB_STORE, SaveCallbackQueue, DocumentVersions, APP_CONFIG],
+      useFactory: (
+        db: DataSource,
+        blobs: BlobStore,
+        callbacks: SaveCallbackQueue,
+        versions: DocumentVersions,
+        config: AppConfig,
+      ) =>
+        new DocumentSaves(db, blobs, new SaveDeliveries(db, blobs, callbacks, config.CALLBACK_MAX_PENDING), versions),
     },
     {
       provide: WopiStore,
