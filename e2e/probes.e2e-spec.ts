@@ -14,7 +14,10 @@ describe('probes and docs', () => {
         status: 'ready',
         checks: { postgres: 'ok', redis: 'ok', rabbitmq: 'ok' },
       });
-      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      // The gateway's asks for the admin token (see metrics.e2e-spec.ts).
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: service === 'gateway' ? { authorization: `Bearer ${e2eState().adminToken}` } : {},
+      });
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toContain('docsession_process_resident_memory_bytes');
     },

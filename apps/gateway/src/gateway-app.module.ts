@@ -1,5 +1,13 @@
 import { PendingOpens } from '@docsession/pending-opens';
-import { APP_CONFIG, DeadLetters, PlatformModule, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
+import {
+  APP_CONFIG,
+  DeadLetters,
+  PlatformModule,
+  REDIS,
+  redisPrefix,
+  secretFromEnvOrDataDir,
+  type AppConfig,
+} from '@docsession/platform';
 import { BlobStoreModule } from '@docsession/storage';
 import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
 import { Module } from '@nestjs/common';
@@ -36,7 +44,15 @@ import { zohoControllers, zohoProviders } from './zoho/zoho.providers';
  * It holds no session state of its own.
  */
 @Module({
-  imports: [PlatformModule.forService({ service: 'gateway', entities: tenancyEntities }), BlobStoreModule],
+  imports: [
+    PlatformModule.forService({
+      service: 'gateway',
+      entities: tenancyEntities,
+      // Its port faces the clients: /metrics there only for the operator (or on METRICS_PORT).
+      operatorToken: (c) => secretFromEnvOrDataDir(c.ADMIN_TOKEN, c.DATA_DIR, 'admin-token'),
+    }),
+    BlobStoreModule,
+  ],
   controllers: [
     DocumentsController,
     VersionsController,

@@ -7,6 +7,7 @@ void bootstrapService({
   service: 'gateway',
   module: GatewayAppModule,
   port: (c) => c.PORT,
+  metricsPort: (c) => c.METRICS_PORT,
   fastify: gatewayServerOptions,
   configure: configureGateway,
 });

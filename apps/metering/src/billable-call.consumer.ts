@@ -1,6 +1,6 @@
 import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import { UsageLedger } from '@docsession/metering';
-import { EventConsumer, MicroBatcher } from '@docsession/platform';
+import { billableCallsTotal, EventConsumer, MicroBatcher } from '@docsession/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import { AlertWebhookDispatcher } from './alert-webhook.dispatcher';
@@ -23,7 +23,9 @@ export class BillableCallConsumer {
   ) {
     this.batcher = new MicroBatcher(
       async (events) => {
-        await alerts.dispatch(await ledger.recordAll(events));
+        const { recorded, alerts: fired } = await ledger.recordAll(events);
+        billableCallsTotal.inc(recorded);
+        await alerts.dispatch(fired);
       },
       { name: 'billable calls', maxSize: MAX_BATCH },
     );

@@ -1,6 +1,7 @@
-import { PlatformModule } from '@docsession/platform';
+import { APP_CONFIG, PlatformModule, QueueHandles, REDIS, redisPrefix, type AppConfig } from '@docsession/platform';
 import { PurgeModule, SessionsModule } from '@docsession/sessions';
 import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { DiscoveryModule } from '@nestjs/core';
 import { PurgeSchedule } from './purge-schedule';
 import { PurgeProcessor } from './purge.processor';
@@ -30,6 +31,16 @@ import { UsageAlertWebhooksModule } from './usage-alerts/usage-alert-webhooks.mo
     SessionCloseGraceProcessor,
     PurgeProcessor,
     PurgeSchedule,
+    {
+      // docsession_queue_jobs of the queues this worker serves, counted at every scrape.
+      provide: QueueHandles,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) => {
+        const handles = new QueueHandles(config.WORKER_QUEUES, redis, redisPrefix(config));
+        handles.reportDepths();
+        return handles;
+      },
+    },
   ],
 })
 export class WorkerAppModule {}

@@ -5,7 +5,9 @@ import { assertBusTopology, eventConsumerOptions } from './bus';
 import { rmqServer } from './rmq-server';
 import { rpcServerOptions } from './rpc';
 import { ConfigError, loadConfig, type AppConfig } from './config';
+import { observeRequestDurations } from './http-metrics';
 import { createLogger } from './logging';
+import { serveMetrics } from './metrics-server';
 import type { ServiceName } from './names';
 
 export interface ServiceBootstrap {
@@ -18,6 +20,8 @@ export interface ServiceBootstrap {
   rpc?: boolean;
   /** Extra set-up of the HTTP app before it listens (the gateway's routes, docs). */
   configure?: (app: NestFastifyApplication, config: AppConfig) => Promise<void> | void;
+  /** A port of its own where /metrics is served without a token (the gateway's METRICS_PORT). */
+  metricsPort?: (config: AppConfig) => number | undefined;
   /** Options of the HTTP server, from the validated configuration. */
   fastify?: (config: AppConfig) => ConstructorParameters<typeof FastifyAdapter>[0];
 }
@@ -51,6 +55,7 @@ async function start(spec: ServiceBootstrap): Promise<INestApplication> {
     },
   );
   app.enableShutdownHooks();
+  observeRequestDurations(app.getHttpAdapter().getInstance());
   await spec.configure?.(app, config);
   if (spec.events)
     app.connectMicroservice(rmqServer(eventConsumerOptions(config, spec.service)), { inheritAppConfig: true });
@@ -59,5 +64,11 @@ async function start(spec: ServiceBootstrap): Promise<INestApplication> {
   const port = spec.port(config);
   await app.listen(port, config.HOST);
   logger.log(`${spec.service} listening on ${config.HOST}:${port}`);
+  const metricsPort = spec.metricsPort?.(config);
+  if (metricsPort) {
+    // Never what keeps the process up: it goes with the process.
+    (await serveMetrics(metricsPort, config.HOST)).unref();
+    logger.log(`${spec.service} serving /metrics on ${config.HOST}:${metricsPort}`);
+  }
   return app;
 }

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   SESSION_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   METERING_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /** The gateway also serves /metrics here, without the admin token (for a private network). Unset: only on PORT, with it. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/docsession'),
   DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
   /** Longest wait for a free pooled PostgreSQL connection; then the request fails (503), it does not hang. */

@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { RmqContext } from '@nestjs/microservices';
 import type * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { Counter } from 'prom-client';
 import type { z } from 'zod';
 import type { BusConfig, EventPublisher } from './bus';
 import type { AppConfig } from './config';
+import { deadLettersTotal } from './metrics';
 import { busNames, type ServiceName } from './names';
 import { isOutage } from './outage';
 
@@ -25,12 +25,6 @@ export const DeliveryHeader = {
 } as const;
 
 export type ConsumerConfig = BusConfig & Pick<AppConfig, 'EVENT_MAX_DELIVERIES' | 'EVENT_REDELIVERY_DELAY_MS'>;
-
-const deadLetters = new Counter({
-  name: 'docsession_dead_letters_total',
-  help: 'Events given up and moved to the dead-letter queue.',
-  labelNames: ['service', 'event'],
-});
 
 /** Longest error text kept with a message: headers travel with every redelivery. */
 const MAX_ERROR_LENGTH = 1_000;
@@ -63,7 +57,7 @@ export class EventConsumer {
   constructor(
     private readonly config: ConsumerConfig,
     private readonly publisher: EventPublisher,
-    private readonly service: ServiceName,
+    service: ServiceName,
   ) {
     const names = busNames(config);
     this.queue = names.eventQueue(service);
@@ -132,7 +126,7 @@ export class EventConsumer {
         [DeliveryHeader.DeadLetteredAt]: new Date().toISOString(),
       },
     );
-    deadLetters.inc({ service: this.service, event });
+    deadLettersTotal.inc({ event });
   }
 
   /**

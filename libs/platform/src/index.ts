@@ -3,19 +3,24 @@
  * configuration, PostgreSQL/Redis/RabbitMQ connections, the event bus conventions
  * (confirmed publishes, manual acks), probes, metrics, logging and start-up.
  */
+export * from './admin-credential';
 export * from './bootstrap';
 export * from './bus';
 export * from './config';
 export * from './database';
 export * from './dead-letters';
 export * from './event-consumer';
+export * from './http-metrics';
 export * from './logging';
 export * from './lua-script';
+export * from './metrics';
+export * from './metrics-server';
 export * from './micro-batcher';
 export * from './names';
 export * from './outage';
 export * from './platform.module';
 export * from './probes.controller';
+export * from './queue-depths';
 export * from './queue-errors';
 export * from './redis';
 export * from './rpc';

@@ -1,13 +1,14 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { AdminCredential } from './admin-credential';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from './bus';
 import { APP_CONFIG, loadConfig, type AppConfig } from './config';
 import { createDataSource } from './database';
 import { EventConsumer } from './event-consumer';
 import type { ServiceName } from './names';
-import { ProbesController, READINESS_CHECKS, type ReadinessCheck } from './probes.controller';
+import { METRICS_ACCESS, ProbesController, READINESS_CHECKS, type ReadinessCheck } from './probes.controller';
 import { createRedis } from './redis';
 
 export const REDIS = Symbol('REDIS');
@@ -16,6 +17,8 @@ export interface PlatformOptions {
   service: ServiceName;
   /** TypeORM entities of the contexts this process composes. */
   entities: Function[];
+  /** The operator token `/metrics` asks for (the gateway's, which faces the internet); none: open. */
+  operatorToken?: (config: AppConfig) => string;
 }
 
 let metricsStarted = false;
@@ -29,7 +32,8 @@ let metricsStarted = false;
 export class PlatformModule {
   static forService(options: PlatformOptions): DynamicModule {
     if (!metricsStarted) {
-      collectDefaultMetrics({ prefix: 'docsession_', labels: { service: options.service } });
+      register.setDefaultLabels({ service: options.service });
+      collectDefaultMetrics({ prefix: 'docsession_' });
       metricsStarted = true;
     }
     const providers: Provider[] = [
@@ -68,6 +72,12 @@ export class PlatformModule {
             },
           },
         ],
+      },
+      {
+        provide: METRICS_ACCESS,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) =>
+          options.operatorToken ? new AdminCredential(options.operatorToken(config)) : null,
       },
       PlatformShutdown,
     ];

@@ -1,8 +1,10 @@
-import { Controller, Get, Header, Inject, Logger, Res } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@docsession/contracts';
+import { Controller, Get, Header, Inject, Logger, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { register } from 'prom-client';
 import { z } from 'zod';
+import type { AdminCredential } from './admin-credential';
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 export type Health = z.infer<typeof healthSchema>;
@@ -23,16 +25,24 @@ export interface ReadinessCheck {
   check(): Promise<unknown>;
 }
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+/** The credential `/metrics` asks for (an AdminCredential), or null where it is open. */
+export const METRICS_ACCESS = Symbol('METRICS_ACCESS');
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** `/healthz`: the process is up. `/readyz`: its connections work. `/metrics`: Prometheus text. */
+/**
+ * `/healthz`: the process is up. `/readyz`: its connections work.
+ * `/metrics`: Prometheus text (on the gateway only with the operator token).
+ */
 @ApiExcludeController()
 @Controller()
 export class ProbesController {
   private readonly logger = new Logger('Readiness');
 
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Inject(METRICS_ACCESS) private readonly metricsAccess: AdminCredential | null,
+  ) {}
 
   @Get('healthz')
   healthz(): Health {
@@ -59,7 +69,10 @@ export class ProbesController {
 
   @Get('metrics')
   @Header('Content-Type', register.contentType)
-  metrics() {
+  metrics(@Req() req: FastifyRequest): Promise<string> {
+    if (this.metricsAccess && !this.metricsAccess.matches(req.headers)) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Missing or wrong admin token.');
+    }
     return register.metrics();
   }
 }

@@ -1,5 +1,6 @@
 import { queryRows } from '@docsession/platform';
 import type { EntityManager } from 'typeorm';
+import { ENDED_AT } from './rows';
 import type { EndOutcome } from './session-store';
 import { removeVersionsOf } from './document-versions';
 import { removeWopiLocks } from './wopi-store';
@@ -26,11 +27,11 @@ export async function expireSessionsIn(
      ORDER BY d.id FOR UPDATE`,
     [sessionIds],
   );
-  const expired: { id: string; document_id: string; tenant_id: string }[] = await queryRows(
+  const expired: { id: string; document_id: string; tenant_id: string; ended_at: Date }[] = await queryRows(
     tx,
     `UPDATE session.sessions SET status = 'expired', close_reason = 'expired', closed_at = now()
      WHERE id = ANY($1::uuid[]) AND status IN ${OPEN} AND ($2::boolean IS FALSE OR expires_at <= now())
-     RETURNING id, document_id, tenant_id`,
+     RETURNING id, document_id, tenant_id, ${ENDED_AT}`,
     [sessionIds, overdueOnly],
   );
   if (!expired.length) return [];
@@ -56,7 +57,7 @@ export async function expireSessionsIn(
       };
       outcomes.set(s.document_id, outcome);
     }
-    outcome.ended.push({ sessionId: s.id, status: 'expired', reason: 'expired' });
+    outcome.ended.push({ sessionId: s.id, status: 'expired', reason: 'expired', endedAt: s.ended_at });
   }
   return [...outcomes.values()];
 }

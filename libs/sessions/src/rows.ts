@@ -131,3 +131,9 @@ export function toDocumentRecord(row: DocumentRow, sessions: SessionRow[]): Docu
     collaborators: records.filter((s) => isOpen(s.status)),
   };
 }
+
+/**
+ * In a RETURNING of a session just made final: when it ended. An expiry ended at its
+ * `expires_at` (the job runs a little after it), any other end when it was closed.
+ */
+export const ENDED_AT = `CASE WHEN status = 'expired' THEN least(expires_at, closed_at) ELSE closed_at END AS ended_at`;

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { expireSessionsIn } from './bulk-expiry';
 import { removeVersionsOf } from './document-versions';
 import { removeWopiLocks } from './wopi-store';
-import { DOCUMENT_COLUMNS, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
+import { DOCUMENT_COLUMNS, ENDED_AT, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
 
 export type EndStatus = 'closed' | 'expired';
 
@@ -13,7 +13,7 @@ export interface EndOutcome {
   tenantId: string;
   documentId: string;
   /** Sessions this call moved to a final status. */
-  ended: { sessionId: string; status: EndStatus; reason: CloseReason }[];
+  ended: { sessionId: string; status: EndStatus; reason: CloseReason; endedAt: Date }[];
   /** True when this call removed the document's content (its last open session ended). */
   purged: boolean;
   /** The blobs of its saved versions, whose rows went with the content (none unless purged). */
@@ -229,13 +229,13 @@ export class SessionStore {
       const idle = condition && 'idleForSeconds' in condition ? condition.idleForSeconds : null;
       const closeGrace =
         condition && 'closeRequestedSecondsAgo' in condition ? condition.closeRequestedSecondsAgo : null;
-      const updated: { status: EndStatus }[] = await queryRows(
+      const updated: { status: EndStatus; ended_at: Date }[] = await queryRows(
         tx,
         `UPDATE session.sessions SET status = $2, close_reason = $3, closed_at = now()
          WHERE id = $1 AND status IN ('inactive', 'active')
            AND ($4::int IS NULL OR coalesce(last_seen_at, opened_at, created_at) <= now() - make_interval(secs => $4::int))
            AND ($5::int IS NULL OR closing_requested_at <= now() - make_interval(secs => $5::int))
-         RETURNING status`,
+         RETURNING status, ${ENDED_AT}`,
         [sessionId, status, reason, idle, closeGrace],
       );
       const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false, versionBlobs: [] };
@@ -247,7 +247,7 @@ export class SessionStore {
         );
         return { outcome, finalStatus: current[0].status };
       }
-      outcome.ended.push({ sessionId, status, reason });
+      outcome.ended.push({ sessionId, status, reason, endedAt: updated[0].ended_at });
       await audit(tx, documentId, sessionId, status === 'expired' ? 'session.expired' : 'session.closed', { reason });
       Object.assign(outcome, await purgeIfUnused(tx, documentId));
       return { outcome, finalStatus: status };
@@ -268,10 +268,10 @@ export class SessionStore {
         [documentId, tenantId],
       );
       if (!docs.length) return null;
-      const closed: { id: string }[] = await queryRows(
+      const closed: { id: string; ended_at: Date }[] = await queryRows(
         tx,
         `UPDATE session.sessions SET status = 'closed', close_reason = 'document_deleted', closed_at = now()
-         WHERE document_id = $1 AND status IN ('inactive', 'active') RETURNING id`,
+         WHERE document_id = $1 AND status IN ('inactive', 'active') RETURNING id, ${ENDED_AT}`,
         [documentId],
       );
       for (const { id } of closed) {
@@ -280,10 +280,11 @@ export class SessionStore {
       return {
         tenantId,
         documentId,
-        ended: closed.map(({ id }) => ({
+        ended: closed.map(({ id, ended_at }) => ({
           sessionId: id,
           status: 'closed' as const,
           reason: 'document_deleted' as const,
+          endedAt: ended_at,
         })),
         ...(await purgeIfUnused(tx, documentId)),
       };

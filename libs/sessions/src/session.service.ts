@@ -15,7 +15,7 @@ import {
   type VersionContent,
   type VersionRecord,
 } from '@docsession/contracts';
-import { UnprocessableEvent, type EventPublisher } from '@docsession/platform';
+import { contentRemovalLag, sessionsEndedTotal, UnprocessableEvent, type EventPublisher } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -269,7 +269,9 @@ export class SessionService {
   async afterEnd(outcome: EndOutcome): Promise<void> {
     if (outcome.purged) {
       await Promise.all([outcome.documentId, ...outcome.versionBlobs].map((key) => this.blobs.delete(key)));
+      observeRemovalLag(outcome);
     }
+    for (const e of outcome.ended) sessionsEndedTotal.inc({ reason: e.reason });
     const occurredAt = new Date().toISOString();
     const publishing = outcome.ended.map((e) =>
       this.publisher.publish(e.status === 'expired' ? EventName.SessionExpired : EventName.SessionClosed, {
@@ -296,4 +298,15 @@ export class SessionService {
       if (result.status === 'rejected') this.logger.warn(`Lifecycle event not published: ${result.reason}`);
     }
   }
+}
+
+/**
+ * Content removal lag: from the end of the session whose end removed the content to now.
+ * A purge run's removals (no session ended in that call) are not observed: their documents
+ * ended long ago, and the purge run reports them.
+ */
+function observeRemovalLag(outcome: EndOutcome): void {
+  if (!outcome.ended.length) return;
+  const last = Math.max(...outcome.ended.map((e) => e.endedAt.getTime()));
+  contentRemovalLag.observe(Math.max(0, Date.now() - last) / 1000);
 }

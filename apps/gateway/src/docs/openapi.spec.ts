@@ -171,8 +171,12 @@ describe('the generated OpenAPI document', () => {
       expect({ route, security: op.security }).toEqual({ route, security: expected });
     }
     for (const { route, path, op } of operations()) {
-      if (path.startsWith('/s/') || ['/healthz', '/readyz', '/metrics'].includes(path)) {
+      if (path.startsWith('/s/') || ['/healthz', '/readyz'].includes(path)) {
         expect({ route, security: op.security }).toEqual({ route, security: undefined });
+      }
+      // API.md "Operations": the gateway's /metrics only with the admin token (Bearer, or a Basic password).
+      if (path === '/metrics') {
+        expect({ route, security: op.security }).toEqual({ route, security: [{ adminToken: [] }, { adminBasic: [] }] });
       }
     }
   });

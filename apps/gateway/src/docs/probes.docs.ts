@@ -30,8 +30,15 @@ export const probeRoutes: RouteDoc[] = [
     path: '/metrics',
     operationId: 'metrics',
     tag: 'probes',
-    auth: 'none',
+    auth: 'operator',
     summary: 'Prometheus metrics',
+    description:
+      'On the gateway only with the admin token (Bearer, or Basic with the token as password); without it on ' +
+      '`METRICS_PORT` when that is set. The other services serve it on their probe port without a token. Series: ' +
+      '`docsession_http_request_duration_seconds` (method, route, status), `docsession_opens_total` (result), ' +
+      '`docsession_billable_calls_total`, `docsession_sessions_ended_total` (reason), ' +
+      '`docsession_content_removal_lag_seconds`, `docsession_queue_jobs` (queue, state; from the workers), ' +
+      '`docsession_dead_letters_total` (event), and the process defaults, all labelled `service`.',
     replies: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': z.string() } } },
   },
 ];

@@ -96,6 +96,11 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     description: '`Authorization: Bearer <ADMIN_TOKEN>`: the operator token of the ADMIN_TOKEN setting.',
   },
+  adminBasic: {
+    type: 'http',
+    scheme: 'basic',
+    description: 'HTTP Basic with the ADMIN_TOKEN as the password (any user name), for a browser or a scraper.',
+  },
 } as const;
 type SchemeName = keyof typeof SECURITY_SCHEMES;
 
@@ -118,6 +123,8 @@ export const AUTH = {
     rateLimited: true,
   },
   admin: { schemes: ['adminToken'], errors: ['unauthorized', 'rate_limited', 'unavailable'], rateLimited: true },
+  /** The operator's pages (/metrics, /admin/queues): the admin token as Bearer, or as a Basic password. */
+  operator: { schemes: ['adminToken', 'adminBasic'], errors: ['unauthorized'], rateLimited: false },
   /** Zoho's routes: their errors (a bad key too) are Zoho's 400, documented with each route. */
   zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'], errorBody: 'zoho', rateLimited: true },
   /** The browser: the session token in the path is the credential. */

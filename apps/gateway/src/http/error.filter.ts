@@ -62,7 +62,8 @@ export class ContractErrorFilter implements ExceptionFilter {
   }
 }
 
-export function errorBodyOf(exception: unknown): ErrorBody {
+/** The contract's error for `exception`; unexpected ones and outages are logged unless `log` is false. */
+export function errorBodyOf(exception: unknown, log = true): ErrorBody {
   if (exception instanceof DomainError) {
     // An outage's details would be internal causes (hosts, driver errors): those are logged where they happen.
     return exception.code === ErrorCode.Unavailable
@@ -93,10 +94,10 @@ export function errorBodyOf(exception: unknown): ErrorBody {
   }
   if (isOutage(exception)) {
     // A dependency is down or has no connection free (the pool's acquire timeout): 503, never a hang.
-    logger.warn(`Unavailable: ${(exception as Error).message}`);
+    if (log) logger.warn(`Unavailable: ${(exception as Error).message}`);
     return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  if (log) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };
 }
 

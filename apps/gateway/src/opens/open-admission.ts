@@ -1,6 +1,8 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
+import { opensTotal } from '@docsession/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBodyOf } from '../http/error.filter';
 import { idempotencyKeyOf } from '../idempotency/idempotency-key';
 import { IdempotencyRecords, type KeyClaim, type StoredAnswer } from '../idempotency/idempotency-records';
 import { multipartFingerprint } from '../idempotency/multipart-fingerprint';
@@ -57,7 +59,25 @@ export class OpenAdmission {
     private readonly presenter: SessionPresenter,
   ) {}
 
+  /** Runs `open` as the Idempotency-Key and the usage limit allow; counts the outcome (docsession_opens_total). */
   async admit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    request: OpenRequest,
+    open: () => Promise<SessionView>,
+  ): Promise<SessionView> {
+    try {
+      const view = await this.decide(req, reply, request, open);
+      opensTotal.inc({ result: reply.hasHeader('idempotent-replayed') ? 'replayed' : 'created' });
+      return view;
+    } catch (err) {
+      // The code the error filter will answer with (it logs the error, not this).
+      opensTotal.inc({ result: errorBodyOf(err, false).code });
+      throw err;
+    }
+  }
+
+  private async decide(
     req: FastifyRequest,
     reply: FastifyReply,
     request: OpenRequest,
