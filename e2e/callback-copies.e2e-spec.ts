@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { api, eventually, newTenant } from './support/api';
 import { webhookReceiver } from './support/billing';
-import { query } from './support/database';
+import { countRows, query } from './support/database';
 import { page } from './support/page';
 import { callbackEvents, copyPath, openWithCallback, partsOf } from './support/save-callbacks';
 
@@ -61,5 +61,22 @@ describe('save-callback copies', () => {
     } finally {
       await hooks.close();
     }
+  });
+
+  it.each([
+    ['a name that is no token', { 'X Token': 'a' }],
+    ['a value with a line break', { 'X-Token': 'a\r\nX-Injected: 1' }],
+    ['a header docsession sets itself', { 'X-Docsession-Signature': 'sha256=forged' }],
+  ])('refuses callback headers with %s at open time, storing and billing nothing', async (_, headers) => {
+    const t = await newTenant();
+    const res = await api('POST', '/v1/documents', {
+      key: t.api_key,
+      json: { content_base64: 'aGk=', callback: { save_url: 'https://partner.example/save', headers } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await countRows('session.sessions', 'tenant_id = $1', [t.tenant_id])).toBe(0);
+    expect(await countRows('metering.billable_calls', 'tenant_id = $1', [t.tenant_id])).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackHeadersSchema } from './callback-headers';
 import { finalSessionStatusSchema } from './statuses';
 import {
   contentTypeSchema,
@@ -47,10 +48,7 @@ export const callbackSchema = z
       .url({ protocol: /^https?$/ })
       .refine(isStorableText, UNSTORABLE_MESSAGE)
       .meta({ example: 'https://partner.example/save' }),
-    headers: z
-      .record(storableText(256), storableText(4096))
-      .optional()
-      .meta({ description: 'Sent with every callback request.', example: { 'X-Token': 'partner-secret' } }),
+    headers: callbackHeadersSchema.optional(),
     retries: z.number().int().min(0).max(20).optional().meta({
       description: 'Retries after a failed attempt, with exponential backoff.',
       default: DEFAULT_CALLBACK_RETRIES,

@@ -9,5 +9,6 @@ export * from './jobs';
 export * from './rpc';
 export * from './rpc-map';
 export * from './statuses';
+export * from './callback-headers';
 export * from './storable';
 export * from './wopi';

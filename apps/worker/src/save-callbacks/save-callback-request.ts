@@ -1,3 +1,4 @@
+import { CALLBACK_HEADER_NAME, CALLBACK_HEADER_VALUE, RESERVED_CALLBACK_HEADERS } from '@docsession/contracts';
 import type { SaveDelivery } from '@docsession/sessions';
 import { SIGNATURE_HEADER, signatureOf } from '@docsession/tenancy';
 
@@ -5,22 +6,8 @@ import { SIGNATURE_HEADER, signatureOf } from '@docsession/tenancy';
 export const DELIVERY_HEADER = 'X-Docsession-Delivery';
 export const EVENT_HEADER = 'X-Docsession-Event';
 
-/** A partner's header this process must set itself, or that would break the request. */
-const RESERVED = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'host',
-  'user-agent',
-  SIGNATURE_HEADER.toLowerCase(),
-  DELIVERY_HEADER.toLowerCase(),
-  EVENT_HEADER.toLowerCase(),
-]);
-/** RFC 9110 token; what Node accepts as a header name. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** What Node accepts in a header value: no control characters but tab. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A partner's header this process must set itself, or that would break the request (refused at open, too). */
+const RESERVED = new Set(RESERVED_CALLBACK_HEADERS);
 
 /** A configured header that cannot be sent: the delivery can never succeed as configured. */
 export class InvalidCallbackHeader extends Error {}
@@ -121,9 +108,10 @@ function escapeQuoted(value: string): string {
 export function partnerHeaders(configured: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(configured)) {
-    if (!HEADER_NAME.test(name))
+    if (!CALLBACK_HEADER_NAME.test(name))
       throw new InvalidCallbackHeader(`Callback header name ${JSON.stringify(name)} is not valid.`);
-    if (!HEADER_VALUE.test(value)) throw new InvalidCallbackHeader(`Callback header ${name} has an invalid value.`);
+    if (!CALLBACK_HEADER_VALUE.test(value))
+      throw new InvalidCallbackHeader(`Callback header ${name} has an invalid value.`);
     if (!RESERVED.has(name.toLowerCase())) headers[name] = value;
   }
   return headers;
