@@ -19,7 +19,9 @@ import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
-  start                               migrate, run all four services, print how to get an API key
+  start [--replicas gateway=2,worker=3]
+                                      migrate, run all four services (several processes of those
+                                      --replicas names), print how to get an API key
   db migrate                          create the database if needed and apply migrations
   tenants create --name NAME [--usage-limit N] [--grace-percent N] [--webhook-url URL] [--plan-name NAME]
                                       create a tenant with its plan; prints its first API key
@@ -72,6 +74,7 @@ async function run(argv: string[]): Promise<void> {
       out: { type: 'string' },
       format: { type: 'string' },
       fix: { type: 'boolean' },
+      replicas: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,7 +84,7 @@ async function run(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'start':
-      return start();
+      return start(values.replicas ?? '');
     case 'db migrate':
       return migrate(config, out);
     case 'tenants create': {

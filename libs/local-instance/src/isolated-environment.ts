@@ -22,7 +22,8 @@ export interface IsolatedEnvironment {
   adminToken: string;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on at the moment it is chosen. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

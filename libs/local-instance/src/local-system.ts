@@ -118,16 +118,57 @@ export class LocalSystem {
   }
 }
 
+/** How many processes of each service to run; a service not named runs once. */
+export type Replicas = Partial<Record<AppName, number>>;
+
+/** The setting that names a service's HTTP port. */
+const PORT_SETTING: Record<AppName, string> = {
+  gateway: 'PORT',
+  session: 'SESSION_PORT',
+  metering: 'METERING_PORT',
+  worker: 'WORKER_PORT',
+};
+
+/** Gateways last: they are ready to take opens only once the services behind them are. */
+const START_ORDER = ['session', 'metering', 'worker', 'gateway'] as const;
+
 /** The four services on one machine, on the ports the configuration names. */
-export function defaultProcesses(ports: {
-  gateway: number;
-  session: number;
-  metering: number;
-  worker: number;
-}): ProcessSpec[] {
-  return (['session', 'metering', 'worker', 'gateway'] as const).map((app): ProcessSpec => ({
-    name: app,
-    app,
-    port: ports[app],
-  }));
+export function defaultProcesses(ports: Record<AppName, number>): ProcessSpec[] {
+  return START_ORDER.map((app): ProcessSpec => ({ name: app, app, port: ports[app] }));
+}
+
+/**
+ * `replicas` of each service: the first of each on the port the configuration names (and
+ * named as the service), the others on ports `portFor` picks, named `gateway-2`,
+ * `gateway-3`… They share everything else — database, Redis, broker, blob store — as
+ * replicas on several machines do.
+ */
+export async function replicatedProcesses(
+  ports: Record<AppName, number>,
+  replicas: Replicas,
+  portFor: () => Promise<number>,
+): Promise<ProcessSpec[]> {
+  const specs: ProcessSpec[] = [];
+  for (const app of START_ORDER) {
+    const count = replicas[app] ?? 1;
+    if (!Number.isSafeInteger(count) || count < 1) throw new Error(`${app}: replicas must be a whole number ≥ 1`);
+    specs.push({ name: app, app, port: ports[app] });
+    for (let i = 2; i <= count; i++) {
+      const port = await portFor();
+      specs.push({ name: `${app}-${i}`, app, port, env: { [PORT_SETTING[app]]: String(port) } });
+    }
+  }
+  return specs;
+}
+
+/** `gateway=2,worker=3` (the `--replicas` of `cli start`) as Replicas. */
+export function parseReplicas(text: string): Replicas {
+  const replicas: Replicas = {};
+  for (const part of text.split(',').filter(Boolean)) {
+    const [app, count] = part.split('=');
+    if (!Object.hasOwn(PORT_SETTING, app)) throw new Error(`--replicas: unknown service ${JSON.stringify(app)}`);
+    if (!/^[1-9][0-9]?$/.test(count ?? '')) throw new Error(`--replicas: ${app} needs a count from 1 to 99`);
+    replicas[app as AppName] = Number(count);
+  }
+  return replicas;
 }
