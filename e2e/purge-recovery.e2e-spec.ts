@@ -14,7 +14,11 @@ describe('expiry and purge with two workers and a lost Redis', () => {
   let key: string;
 
   beforeAll(async () => {
-    sys = await IsolatedSystem.start('purge', { PURGE_INTERVAL_SECONDS: String(PURGE_INTERVAL_SECONDS) }, 2);
+    sys = await IsolatedSystem.start(
+      'purge',
+      { PURGE_INTERVAL_SECONDS: String(PURGE_INTERVAL_SECONDS) },
+      { worker: 2 },
+    );
     const tenant = await api('POST', `${sys.baseUrl}/v1/admin/tenants`, {
       key: sys.t.adminToken,
       json: { name: 'recovery' },

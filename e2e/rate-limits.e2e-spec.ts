@@ -24,14 +24,13 @@ describe('rate limits', () => {
         RATE_LIMIT_PER_ADDRESS_BURST: String(BURST),
         TRUST_PROXY: '127.0.0.1',
       },
-      1,
-      2,
+      { gateway: 2 },
     );
   }, 180_000);
   afterAll(() => sys?.stop(), 60_000);
 
   /** The two gateways, turn about. */
-  const gateway = (i: number) => (i % 2 === 0 ? sys.baseUrl : sys.secondGatewayUrl);
+  const gateway = (i: number) => sys.gatewayUrl(i % 2 === 0 ? 'gateway' : 'gateway-2');
   const from = (address: string) => ({ 'x-forwarded-for': address });
 
   async function newTenant(): Promise<{ tenant_id: string; api_key: string }> {

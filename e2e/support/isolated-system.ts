@@ -1,10 +1,11 @@
 import {
-  defaultProcesses,
+  freePort,
   LocalSystem,
   newIsolatedEnvironment,
   removeIsolatedResources,
+  replicatedProcesses,
   type IsolatedEnvironment,
-  type ProcessSpec,
+  type Replicas,
 } from '@docsession/local-instance';
 import { busNames, redisPrefix } from '@docsession/platform';
 import { Queue } from 'bullmq';
@@ -36,12 +37,8 @@ export class IsolatedSystem {
     this.blobs = instanceBlobStore(t.env);
   }
 
-  /**
-   * Starts session, metering, gateway and worker, plus a second worker (`workers` 2) or a
-   * second gateway (`gateways` 2) on the spare port: there is one spare port, so not both.
-   */
-  static async start(prefix: string, settings: NodeJS.ProcessEnv, workers = 1, gateways = 1): Promise<IsolatedSystem> {
-    if (workers > 1 && gateways > 1) throw new Error('one spare port: a second worker or a second gateway');
+  /** Starts session, metering, worker and gateway, and the further processes `replicas` asks for. */
+  static async start(prefix: string, settings: NodeJS.ProcessEnv, replicas: Replicas = {}): Promise<IsolatedSystem> {
     const t = await newIsolatedEnvironment(prefix, { ...E2E_SETTINGS, ...settings });
     const logPath = join(tmpdir(), `docsession-${t.runId}.log`);
     const log = createWriteStream(logPath);
@@ -49,23 +46,19 @@ export class IsolatedSystem {
     const system = new LocalSystem(t.env, (name, line) => log.write(`[${name}] ${line}\n`));
     const isolated = new IsolatedSystem(t, system, logPath);
     await system.migrate();
-    const extra: ProcessSpec[] = [];
-    if (workers > 1) {
-      extra.push({ name: 'worker-2', app: 'worker', port: t.ports.spare, env: { WORKER_PORT: String(t.ports.spare) } });
-    }
-    if (gateways > 1)
-      extra.push({ name: 'gateway-2', app: 'gateway', port: t.ports.spare, env: { PORT: String(t.ports.spare) } });
-    await system.start([...defaultProcesses(t.ports), ...extra]);
+    await system.start(await replicatedProcesses(t.ports, replicas, freePort));
     return isolated;
+  }
+
+  /** The base URL of one of the instance's gateways (`gateway`, `gateway-2`…), running or not. */
+  gatewayUrl(name: string): string {
+    const spec = this.system.processes.find((p) => p.spec.name === name)?.spec;
+    if (!spec || spec.app !== 'gateway') throw new Error(`No gateway ${name}`);
+    return `http://127.0.0.1:${spec.port}`;
   }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.t.ports.gateway}`;
-  }
-
-  /** The second gateway's (started with `gateways` 2). */
-  get secondGatewayUrl(): string {
-    return `http://127.0.0.1:${this.t.ports.spare}`;
   }
 
   get amqpUrl(): string {
