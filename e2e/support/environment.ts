@@ -23,4 +23,6 @@ export const E2E_SETTINGS: NodeJS.ProcessEnv = {
   RATE_LIMIT_PER_ADDRESS_PER_SECOND: '100000',
   RATE_LIMIT_PER_ADDRESS_BURST: '100000',
   LOG_LEVEL: 'warn',
+  // Nothing routes by these processes' /readyz: they may stop taking work at once on SIGTERM.
+  SHUTDOWN_DELAY_SECONDS: '0',
 };

@@ -7,7 +7,13 @@ import {
   reportQueueErrors,
   type AppConfig,
 } from '@docsession/platform';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
@@ -59,11 +65,12 @@ export function processorsToRun(served: readonly JobQueue[], found: readonly Que
  * Runs a BullMQ worker for each queue in WORKER_QUEUES, with that queue's QueueProcessor:
  * each on its own blocking connection, under the instance's key prefix, parsing each job's
  * payload with its queue's schema, logging failed jobs, and reporting Redis outages now and
- * then rather than per retry. On shutdown it waits for running jobs (Worker.close), so a
- * deploy never cuts one in half.
+ * then rather than per retry. On shutdown, first of all (before any connection closes), it
+ * stops taking jobs and waits for the running ones (Worker.close), so a deploy never cuts one
+ * in half and no job runs twice.
  */
 @Injectable()
-export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueWorkers.name);
   private workers: Worker[] = [];
 
@@ -81,7 +88,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log(`Serving ${this.workers.map((w) => `${w.name} (concurrency ${w.opts.concurrency})`).join(', ')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config';
 import { observeRequestDurations } from './http-metrics';
 import { createLogger } from './logging';
 import { serveMetrics } from './metrics-server';
+import { drainOnSignals } from './shutdown';
 import type { ServiceName } from './names';
 
 export interface ServiceBootstrap {
@@ -49,12 +50,13 @@ async function start(spec: ServiceBootstrap): Promise<INestApplication> {
   await assertBusTopology(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     spec.module,
-    new FastifyAdapter(spec.fastify?.(config)),
+    // While closing, a request still arriving on a kept-alive connection is answered (with
+    // `Connection: close`), not refused with Fastify's own 503 body (see drainOnSignals).
+    new FastifyAdapter({ ...spec.fastify?.(config), return503OnClosing: false }),
     {
       logger,
     },
   );
-  app.enableShutdownHooks();
   observeRequestDurations(app.getHttpAdapter().getInstance());
   await spec.configure?.(app, config);
   if (spec.events)
@@ -63,6 +65,7 @@ async function start(spec: ServiceBootstrap): Promise<INestApplication> {
   await app.startAllMicroservices();
   const port = spec.port(config);
   await app.listen(port, config.HOST);
+  drainOnSignals(app, config, logger);
   logger.log(`${spec.service} listening on ${config.HOST}:${port}`);
   const metricsPort = spec.metricsPort?.(config);
   if (metricsPort) {

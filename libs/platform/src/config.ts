@@ -221,6 +221,10 @@ export const configSchema = z.object({
     .transform((u) => u?.replace(/\/+$/, '')),
   /** How long a WOPI lock lasts unless the editor refreshes it (the protocol's 30 minutes). */
   WOPI_LOCK_SECONDS: seconds(1_800),
+  /** After SIGTERM, how long /readyz answers 503 while everything else is still served, before the service stops taking work. */
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Then, how long in-flight requests, events and jobs have to finish before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: seconds(20),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });

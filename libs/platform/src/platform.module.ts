@@ -8,6 +8,7 @@ import { APP_CONFIG, loadConfig, type AppConfig } from './config';
 import { createDataSource } from './database';
 import { EventConsumer } from './event-consumer';
 import type { ServiceName } from './names';
+import { Draining } from './draining';
 import { METRICS_ACCESS, ProbesController, READINESS_CHECKS, type ReadinessCheck } from './probes.controller';
 import { createRedis } from './redis';
 
@@ -79,13 +80,14 @@ export class PlatformModule {
         useFactory: (config: AppConfig) =>
           options.operatorToken ? new AdminCredential(options.operatorToken(config)) : null,
       },
+      Draining,
       PlatformShutdown,
     ];
     return {
       module: PlatformModule,
       controllers: [ProbesController],
       providers,
-      exports: [APP_CONFIG, DataSource, REDIS, EventPublisher, EventConsumer, READINESS_CHECKS],
+      exports: [APP_CONFIG, DataSource, REDIS, EventPublisher, EventConsumer, READINESS_CHECKS, Draining],
     };
   }
 }

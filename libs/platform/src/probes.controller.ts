@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { register } from 'prom-client';
 import { z } from 'zod';
 import type { AdminCredential } from './admin-credential';
+import { Draining } from './draining';
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 export type Health = z.infer<typeof healthSchema>;
@@ -31,7 +32,7 @@ export const METRICS_ACCESS = Symbol('METRICS_ACCESS');
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * `/healthz`: the process is up. `/readyz`: its connections work.
+ * `/healthz`: the process is up. `/readyz`: its connections work and it is not shutting down.
  * `/metrics`: Prometheus text (on the gateway only with the operator token).
  */
 @ApiExcludeController()
@@ -42,6 +43,7 @@ export class ProbesController {
   constructor(
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
     @Inject(METRICS_ACCESS) private readonly metricsAccess: AdminCredential | null,
+    private readonly draining: Draining,
   ) {}
 
   @Get('healthz')
@@ -62,7 +64,8 @@ export class ProbesController {
         }
       }),
     );
-    const ready = results.every(([, state]) => state === 'ok');
+    // While draining the connections may all work; the answer is no all the same.
+    const ready = !this.draining.active && results.every(([, state]) => state === 'ok');
     reply.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) };
   }
