@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,16 +22,33 @@ export interface IsolatedEnvironment {
   adminToken: string;
 }
 
-/** A port nothing listens on at the moment it is chosen. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports are picked below Linux's default ephemeral range (32768–60999): a port the kernel
+ * handed out there could, between the pick and the service's listen, become the source
+ * port of one of the machine's many outgoing connections (EADDRINUSE at start).
+ */
+const PORT_RANGE = { first: 20_000, last: 32_767 };
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** Ports this process handed out already: a service may not have taken its own yet. */
+const handedOut = new Set<number>();
+
+/** A port nothing listens on at the moment it is chosen, outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = PORT_RANGE.first + randomInt(PORT_RANGE.last - PORT_RANGE.first + 1);
+    if (handedOut.has(port) || !(await isFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${PORT_RANGE.first}–${PORT_RANGE.last} after 100 tries`);
 }
 
 /**
