@@ -18,6 +18,8 @@ export const ErrorCode = {
   UrlFetchFailed: 'url_fetch_failed',
   UsageExceeded: 'usage_exceeded',
   RateLimited: 'rate_limited',
+  /** A failure nobody expected (a bug): logged with its stack where it happened. */
+  Internal: 'internal',
   Unavailable: 'unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -35,6 +37,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   url_fetch_failed: 422,
   usage_exceeded: 429,
   rate_limited: 429,
+  internal: 500,
   unavailable: 503,
 };
 

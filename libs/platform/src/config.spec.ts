@@ -36,6 +36,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SESSION_TTL_SECONDS: '100', SESSION_TTL_MAX_SECONDS: '50' })).toThrow(ConfigError);
   });
 
+  it('refuses a headers timeout longer than the request timeout (unless that is off)', () => {
+    expect(() => parseConfig({ REQUEST_TIMEOUT_SECONDS: '30', HEADERS_TIMEOUT_SECONDS: '31' })).toThrow(
+      /HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS/,
+    );
+    expect(parseConfig({ REQUEST_TIMEOUT_SECONDS: '0', HEADERS_TIMEOUT_SECONDS: '90' }).HEADERS_TIMEOUT_SECONDS).toBe(
+      90,
+    );
+  });
+
   it('serves every queue unless WORKER_QUEUES names some, and refuses a name that is no queue', () => {
     expect(parseConfig({}).WORKER_QUEUES).toEqual(Object.values(JobQueue));
     expect(parseConfig({ WORKER_QUEUES: 'session-expiry, session-idle,session-expiry' }).WORKER_QUEUES).toEqual([

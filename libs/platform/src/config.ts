@@ -120,6 +120,14 @@ export const configSchema = z.object({
         .map((t) => t.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /** A request whose headers and body take longer to arrive is answered 408 and its connection closed (slow clients). 0: no limit. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** A request whose headers take longer to arrive is answered 408 and its connection closed. At most REQUEST_TIMEOUT_SECONDS. */
+  HEADERS_TIMEOUT_SECONDS: seconds(60),
+  /** How long an idle keep-alive connection stays open for the client's next request. Above a load balancer's idle timeout. */
+  KEEP_ALIVE_TIMEOUT_SECONDS: seconds(72),
+  /** Requests one keep-alive connection may carry before the gateway closes it (spreading clients over gateways). 0: no limit. */
+  KEEP_ALIVE_MAX_REQUESTS: z.coerce.number().int().min(0).default(0),
   /** How long a gateway trusts a verified API key without asking PostgreSQL; revocations evict at once. 0 disables. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   /**
@@ -248,6 +256,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (config.HEARTBEAT_SECONDS >= config.IDLE_TIMEOUT_SECONDS) {
     // Otherwise every open page would be closed as idle between two of its heartbeats.
     throw new ConfigError('Invalid configuration:\n  HEARTBEAT_SECONDS: must be less than IDLE_TIMEOUT_SECONDS');
+  }
+  if (config.REQUEST_TIMEOUT_SECONDS && config.HEADERS_TIMEOUT_SECONDS > config.REQUEST_TIMEOUT_SECONDS) {
+    // Node refuses a headers timeout longer than the request's, which covers the headers too.
+    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS');
   }
   if (config.BLOB_STORE === 's3') assertS3Settings(config);
   return config;

@@ -18,10 +18,15 @@ export class AdminGuard implements CanActivate {
   }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const presented = presentedCredential(ctx.switchToHttp().getRequest<FastifyRequest>());
+    this.check(ctx.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+
+  /** Throws 401 unless the request presents the admin token (also run before the body, see authenticate-before-body.ts). */
+  check(req: FastifyRequest): void {
+    const presented = presentedCredential(req);
     if (!presented || !timingSafeEqual(digest(presented), this.expected)) {
       throw new DomainError(ErrorCode.Unauthorized, 'Missing or wrong admin token.');
     }
-    return true;
   }
 }

@@ -4,13 +4,18 @@ import type { FastifyRequest } from 'fastify';
 import { presentedCredential } from './tenant';
 import { VerifiedKeys } from './verified-keys';
 
-/** Tenant auth on `/v1/*`: `Authorization: Bearer <api_key>` or `X-API-Key`. */
+/**
+ * Tenant auth on `/v1/*`: `Authorization: Bearer <api_key>` or `X-API-Key`. The gateway checks
+ * the key before the body is read (authenticate-before-body.ts); this guard then finds the
+ * tenant set, and checks the key itself only where that step did not run.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(private readonly keys: VerifiedKeys) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    if (req.tenantId) return true;
     const key = presentedCredential(req);
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'Missing API key: send Authorization: Bearer <api_key>.');
     await authenticate(this.keys, req, key);

@@ -18,6 +18,7 @@ export const ERROR_WHEN: Record<ErrorCode, string> = {
   url_fetch_failed: 'URL import refused (private/loopback address, scheme, redirect loop, timeout, non-2xx)',
   usage_exceeded: 'tenant is past its plan limit plus grace; nothing is stored or billed',
   rate_limited: 'per-key request rate exceeded (Retry-After header set)',
+  internal: 'a failure nobody expected (a bug, logged with its stack); nothing is stored or billed',
   unavailable: 'a dependency is down; nothing is stored or billed',
 };
 

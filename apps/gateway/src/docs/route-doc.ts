@@ -119,16 +119,20 @@ interface Access {
 export const AUTH = {
   tenant: {
     schemes: ['apiKey', 'apiKeyHeader'],
-    errors: ['unauthorized', 'rate_limited', 'unavailable'],
+    errors: ['unauthorized', 'rate_limited', 'internal', 'unavailable'],
     rateLimited: true,
   },
-  admin: { schemes: ['adminToken'], errors: ['unauthorized', 'rate_limited', 'unavailable'], rateLimited: true },
+  admin: {
+    schemes: ['adminToken'],
+    errors: ['unauthorized', 'rate_limited', 'internal', 'unavailable'],
+    rateLimited: true,
+  },
   /** The operator's pages (/metrics, /admin/queues): the admin token as Bearer, or as a Basic password. */
   operator: { schemes: ['adminToken', 'adminBasic'], errors: ['unauthorized'], rateLimited: false },
   /** Zoho's routes: their errors (a bad key too) are Zoho's 400, documented with each route. */
   zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'], errorBody: 'zoho', rateLimited: true },
   /** The browser: the session token in the path is the credential. */
-  sessionToken: { schemes: [], errors: ['not_found', 'rate_limited', 'unavailable'], rateLimited: true },
+  sessionToken: { schemes: [], errors: ['not_found', 'rate_limited', 'internal', 'unavailable'], rateLimited: true },
   /** No credential and no rate limit: the probes, and the WOPI routes (their token is a parameter). */
   none: { schemes: [], errors: [], rateLimited: false },
 } as const satisfies Record<string, Access>;

@@ -65,8 +65,8 @@ export class ContractErrorFilter implements ExceptionFilter {
 /** The contract's error for `exception`; unexpected ones and outages are logged unless `log` is false. */
 export function errorBodyOf(exception: unknown, log = true): ErrorBody {
   if (exception instanceof DomainError) {
-    // An outage's details would be internal causes (hosts, driver errors): those are logged where they happen.
-    return exception.code === ErrorCode.Unavailable
+    // An outage's or a bug's details would be internal causes (hosts, driver errors): those are logged where they happen.
+    return exception.code === ErrorCode.Unavailable || exception.code === ErrorCode.Internal
       ? { code: exception.code, message: exception.message }
       : exception.toBody();
   }
@@ -97,8 +97,10 @@ export function errorBodyOf(exception: unknown, log = true): ErrorBody {
     if (log) logger.warn(`Unavailable: ${(exception as Error).message}`);
     return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };
   }
+  // Not a client's fault and not an outage: a bug, answered as one (a 503 would send operators
+  // looking for a dependency that is down) and logged with its stack.
   if (log) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-  return { code: ErrorCode.Unavailable, message: 'The service is temporarily unavailable.' };
+  return { code: ErrorCode.Internal, message: 'The request failed unexpectedly.' };
 }
 
 function messageFor(code: ErrorCode, original: string): string {

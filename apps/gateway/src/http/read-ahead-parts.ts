@@ -1,5 +1,6 @@
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { completeParts } from './complete-parts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +20,7 @@ export async function readPartsUntil(
   req: FastifyRequest,
   stop: (part: Multipart) => boolean,
 ): Promise<Multipart | null> {
-  const rest = req.parts()[Symbol.asyncIterator]();
+  const rest = completeParts(req)[Symbol.asyncIterator]();
   const parts: Multipart[] = [];
   req.partsReadAhead = { parts, rest };
   for (;;) {
@@ -30,11 +31,14 @@ export async function readPartsUntil(
   }
 }
 
-/** Every part of a multipart request, from the first: those read ahead, then the rest of the body. */
+/**
+ * Every part of a multipart request, from the first: those read ahead, then the rest of the
+ * body; a body without its closing boundary fails with a 400 (see completeParts).
+ */
 export async function* partsOf(req: FastifyRequest): AsyncGenerator<Multipart> {
   const ahead = req.partsReadAhead;
   if (!ahead) {
-    yield* req.parts();
+    yield* completeParts(req);
     return;
   }
   // Read once, as the body is.

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { partsOf } from '../http/read-ahead-parts';
+import { DomainError } from '@docsession/contracts';
+import { endedEarly, truncatedMultipart } from '../http/complete-parts';
 import { RequestFingerprint } from './request-fingerprint';
 
 const NO_CREDENTIALS: ReadonlySet<string> = new Set();
@@ -21,7 +23,11 @@ export async function multipartFingerprint(
   for await (const part of partsOf(req)) {
     if (part.type === 'file') {
       const hash = createHash('sha256');
-      for await (const chunk of part.file) hash.update(chunk as Buffer);
+      try {
+        for await (const chunk of part.file) hash.update(chunk as Buffer);
+      } catch (err) {
+        throw endedEarly(part.file) && !(err instanceof DomainError) ? truncatedMultipart() : err;
+      }
       fingerprint.addFile(part.fieldname, part.filename, part.mimetype, hash.digest('hex'));
     } else if (!credentials.has(part.fieldname)) {
       fingerprint.addField(part.fieldname, typeof part.value === 'string' ? part.value : JSON.stringify(part.value));

@@ -6,6 +6,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { endedEarly, truncatedMultipart } from '../http/complete-parts';
+import { partsOf } from '../http/read-ahead-parts';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { isAllowedType, resolveContentType } from './media-types';
 import { assertTtlWithin, openJsonBodySchema, openOptionsSchema, type OpenOptions } from './open-options';
@@ -85,7 +87,7 @@ export class DocumentIntake {
     let upload: ContentSource | undefined;
     // What the request asked for, for its Idempotency-Key (see multipart-fingerprint.ts).
     const fingerprint = new RequestFingerprint('open');
-    for await (const part of req.parts()) {
+    for await (const part of partsOf(req)) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file')
           throw invalid(`Unexpected file part "${part.fieldname}": send the content as "file".`);
@@ -125,7 +127,13 @@ export class DocumentIntake {
 
   /** A multipart file part, streamed into the store (size-limited, hashed). */
   async storeUpload(documentId: string, part: MultipartFile): Promise<ContentSource> {
-    const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES);
+    const blob = await this.blobs.write(documentId, part.file, this.config.MAX_UPLOAD_BYTES).catch((err: unknown) => {
+      // The part's stream stopped short (see completeParts): the body, not the store, failed.
+      if (!(err instanceof DomainError) && !(err instanceof BlobTooLargeError) && endedEarly(part.file)) {
+        throw truncatedMultipart();
+      }
+      throw err;
+    });
     if (part.file.truncated) throw new BlobTooLargeError(this.config.MAX_UPLOAD_BYTES);
     return { blob, name: part.filename || null, contentType: part.mimetype || null };
   }

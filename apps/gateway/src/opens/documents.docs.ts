@@ -31,6 +31,9 @@ export const documentRoutes: RouteDoc[] = [
     headers: idempotencyKeyHeaderSchema,
     body: {
       required: true,
+      description:
+        'A JSON body may be as large as MAX_UPLOAD_BYTES needs in base64 plus 64 KiB; a multipart file at most ' +
+        'MAX_UPLOAD_BYTES. The API key is checked before any of the body is read.',
       content: { 'multipart/form-data': openMultipartSchema, 'application/json': openJsonBodySchema },
     },
     replies: opened,
@@ -76,7 +79,7 @@ export const documentRoutes: RouteDoc[] = [
     headers: idempotencyKeyHeaderSchema,
     body: jsonBody(sessionOptionsSchema, false),
     replies: opened,
-    errors: ['invalid_request', 'not_found', 'idempotency_key_reused', 'gone', 'usage_exceeded'],
+    errors: ['invalid_request', 'not_found', 'idempotency_key_reused', 'gone', 'payload_too_large', 'usage_exceeded'],
   },
   {
     method: 'get',

@@ -28,15 +28,23 @@ export class PageSaves {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
+  /**
+   * Refuses, before the body is read, what can never be saved: an unknown or ended session
+   * (404, 410) or a view-only one (403). The session service checks again under the lock.
+   * A WOPI save has its own such check (WopiHost.authorize).
+   */
+  async admit(token: string): Promise<void> {
+    if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
+    const view = await this.sessions.call(SessionRpc.GetPageContent, { tokenHash: SessionTokens.hashOf(token) });
+    if (view.session.mode !== 'edit') {
+      throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
+    }
+  }
+
+  /** Saves `body` as the session's new content; the caller ran `admit` (or WOPI's access check) before reading it. */
   async save(token: string, body: Buffer | Readable, wopi?: WopiSaveConditions): Promise<SaveReply> {
     if (!SessionTokens.looksValid(token)) throw new DomainError(ErrorCode.NotFound, 'No such session.');
     const tokenHash = SessionTokens.hashOf(token);
-    // Refuse early what can never be saved (the session service checks again under the lock).
-    // A WOPI caller has done so already, in the access check that precedes reading the body.
-    const view = wopi ? null : await this.sessions.call(SessionRpc.GetPageContent, { tokenHash });
-    if (view && view.session.mode !== 'edit') {
-      throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');
-    }
     const stagedKey = `save-${randomUUID()}`;
     const staged = await this.blobs.write(stagedKey, body, this.config.MAX_UPLOAD_BYTES);
     try {
