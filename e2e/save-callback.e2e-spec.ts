@@ -210,6 +210,7 @@ describe('a save callback under the strict address policy', () => {
       new TenancyService(db),
       env.SECRET_KEY!,
       PUBLIC_ONLY,
+      3_600,
     );
     listener = createServer((socket) => {
       connections++;

@@ -189,6 +189,8 @@ export const configSchema = z.object({
   CALLBACK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   /** Save-callback deliveries (each with its copy of the saved bytes) that may wait per document; a newer save supersedes the oldest. */
   CALLBACK_MAX_PENDING: z.coerce.number().int().positive().default(3),
+  /** A save callback not delivered this long after its document's content was removed is given up, and its copy removed. */
+  CALLBACK_MAX_AGE_SECONDS: seconds(3_600),
   /**
    * How often each worker looks for save callbacks still pending in PostgreSQL whose job Redis
    * lost (or never got), and schedules them again; a delivery younger than this is left alone.

@@ -17,6 +17,7 @@ export * from './presence-jobs';
 export * from './presence-store';
 export * from './rows';
 export * from './save-callback-queue';
+export * from './save-callback-retention';
 export * from './save-deliveries';
 export * from './save-delivery-store';
 export * from './session-expiry-queue';

@@ -249,6 +249,19 @@ export class SessionsSupersededDeliveries1764201600700 implements MigrationInter
   }
 }
 
+/** Ended sessions whose callback headers may go (SaveCallbackRetention) are found by this index. */
+export class SessionsCallbackHeadersIndex1764201600710 implements MigrationInterface {
+  name = 'SessionsCallbackHeadersIndex1764201600710';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX sessions_callback_headers_idx ON session.sessions (id) WHERE callback ? 'headers'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX session.sessions_callback_headers_idx`);
+  }
+}
+
 export const sessionMigrations = [
   SessionsInit1764201600100,
   SessionsPurgeRuns1764201600250,
@@ -258,4 +271,5 @@ export const sessionMigrations = [
   SessionsDocumentVersions1764201600600,
   SessionsExternalIds1764201600650,
   SessionsSupersededDeliveries1764201600700,
+  SessionsCallbackHeadersIndex1764201600710,
 ];

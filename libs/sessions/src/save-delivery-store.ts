@@ -18,6 +18,8 @@ export interface SaveDelivery {
   user: SessionUser | null;
   version: number;
   savedAt: string;
+  /** When the document's content was removed (its last session ended); null while it is live. */
+  documentPurgedAt: string | null;
   /** Null when the stored callback no longer reads as one (the delivery can only give up). */
   callback: SaveCallback | null;
   /** Attempts recorded so far, and how many there may be in all (`retries` + 1). */
@@ -44,6 +46,7 @@ interface DeliveryRow {
   content_type: string;
   external_id: string | null;
   metadata: Record<string, unknown> | null;
+  purged_at: Date | null;
   user_id: string | null;
   user_display_name: string | null;
   callback: unknown;
@@ -62,7 +65,7 @@ export class SaveDeliveryStore {
     const rows: DeliveryRow[] = await queryRows(
       this.db,
       `SELECT d.id, d.tenant_id, d.document_id, d.session_id, d.version, d.saved_at, d.max_attempts, d.attempts,
-              d.status, doc.name, doc.content_type, doc.external_id, doc.metadata,
+              d.status, doc.name, doc.content_type, doc.external_id, doc.metadata, doc.purged_at,
               s.user_id, s.user_display_name, s.callback
        FROM session.save_deliveries d
        JOIN session.documents doc ON doc.id = d.document_id
@@ -85,6 +88,7 @@ export class SaveDeliveryStore {
       user: userOf(row),
       version: row.version,
       savedAt: row.saved_at.toISOString(),
+      documentPurgedAt: row.purged_at?.toISOString() ?? null,
       callback: callback.success ? callback.data : null,
       attempts: row.attempts,
       maxAttempts: row.max_attempts,

@@ -36,6 +36,8 @@ export class SaveCallbackDelivery {
     private readonly tenancy: TenancyService,
     private readonly secretKey: string,
     private readonly policy: AddressPolicy,
+    /** CALLBACK_MAX_AGE_SECONDS: how long after its document's end a delivery may still be tried. */
+    private readonly maxAgeSeconds: number,
   ) {}
 
   /** `lastChance`: the job runner will not run this delivery again, so a failure is final. */
@@ -46,6 +48,9 @@ export class SaveCallbackDelivery {
       return 'ended';
     }
     const giveUp = (error: string) => this.failed(d, { error }, true);
+    if (d.documentPurgedAt && Date.now() - Date.parse(d.documentPurgedAt) > this.maxAgeSeconds * 1000) {
+      return giveUp(`Not delivered within ${this.maxAgeSeconds} s of the document's end.`);
+    }
     if (!d.callback) return giveUp('The session’s callback can no longer be read.');
     const content = await this.readCopy(deliveryId);
     if (!content) return giveUp('The copy of the saved content is missing.');

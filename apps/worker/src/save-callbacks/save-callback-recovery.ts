@@ -1,6 +1,7 @@
 import { JobQueue } from '@docsession/contracts';
 import { APP_CONFIG, type AppConfig } from '@docsession/platform';
-import { SaveCallbackQueue, SaveDeliveryStore } from '@docsession/sessions';
+import { callbackCopyKey, SaveCallbackQueue, SaveCallbackRetention, SaveDeliveryStore } from '@docsession/sessions';
+import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /** Pending deliveries looked at per query. */
@@ -24,6 +25,8 @@ export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: SaveDeliveryStore,
     private readonly queue: SaveCallbackQueue,
+    private readonly retention: SaveCallbackRetention,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,6 +37,17 @@ export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicati
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  /** CALLBACK_MAX_AGE_SECONDS and the callback headers' lifetime (see SaveCallbackRetention). */
+  private async enforceRetention(): Promise<void> {
+    const outlived = await this.retention.giveUpOutlived(this.config.CALLBACK_MAX_AGE_SECONDS);
+    // A copy not removed here goes with the purge: its delivery has ended.
+    await Promise.allSettled(outlived.map((id) => this.blobs.delete(callbackCopyKey(id))));
+    if (outlived.length) {
+      this.logger.warn(`Gave up ${outlived.length} save callback(s) older than CALLBACK_MAX_AGE_SECONDS`);
+    }
+    await this.retention.forgetUnneededHeaders();
   }
 
   /** Never throws: a failure is reported and the next check tries again. Answers how many it rescheduled. */
@@ -53,6 +67,7 @@ export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicati
         after = { createdAt: last.createdAt, id: last.deliveryId };
       }
       if (rescheduled) this.logger.warn(`Rescheduled ${rescheduled} save callback(s) whose job was missing`);
+      await this.enforceRetention();
     } catch (err) {
       this.logger.warn(`Could not check pending save callbacks (will retry): ${(err as Error).message}`);
     } finally {

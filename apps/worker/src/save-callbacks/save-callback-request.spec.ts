@@ -23,6 +23,7 @@ const delivery = (over: Partial<SaveDelivery> = {}): SaveDelivery => ({
   user: { id: 'u-17', display_name: 'Amelia' },
   version: 3,
   savedAt: '2026-11-27T03:28:54.123Z',
+  documentPurgedAt: null,
   callback: { save_url: 'https://partner.example/save', headers: { 'X-Token': 'abc', 'content-type': 'text/evil' } },
   attempts: 0,
   maxAttempts: 4,

@@ -1,5 +1,5 @@
 import { APP_CONFIG, secretFromEnvOrDataDir, type AppConfig } from '@docsession/platform';
-import { SaveDeliveryStore, SessionsModule } from '@docsession/sessions';
+import { SaveCallbackRetention, SaveDeliveryStore, SessionsModule } from '@docsession/sessions';
 import { BLOB_STORE, BlobStoreModule, type BlobStore } from '@docsession/storage';
 import { TenancyService } from '@docsession/tenancy';
 import { ALLOW_ALL, PUBLIC_ONLY } from '@docsession/url-import';
@@ -30,7 +30,13 @@ import { SaveCallbackProcessor } from './save-callback.processor';
           secretFromEnvOrDataDir(config.SECRET_KEY, config.DATA_DIR, 'secret-key'),
           // The test-only switch of URL imports lets e2e tests receive callbacks on loopback.
           config.URL_IMPORT_ALLOW_PRIVATE ? ALLOW_ALL : PUBLIC_ONLY,
+          config.CALLBACK_MAX_AGE_SECONDS,
         ),
+    },
+    {
+      provide: SaveCallbackRetention,
+      inject: [DataSource],
+      useFactory: (db: DataSource) => new SaveCallbackRetention(db),
     },
     SaveCallbackProcessor,
     SaveCallbackRecovery,
