@@ -3,7 +3,8 @@ import { SHEET, SHOW, WRITER, type ZohoProduct } from '../zoho/zoho-products';
 /**
  * Whose budget a request spends:
  * - `apiKey`: the tenant routes (`/v1/*` but admin), by the key in Authorization or X-API-Key;
- * - `zohoApiKey`: Zoho's routes, by the key in the `apikey` query parameter;
+ * - `zohoApiKey`: Zoho's routes, by the key in the `apikey` query parameter (a key in a form
+ *   field is in the body, which the limit does not wait for: such a request spends its address's);
  * - `address`: everything else a client can send (the session page `/s/`, the operator API,
  *   the document, unknown paths), by the client's address;
  * - `none`: the probes and metrics, which a load balancer or scraper must always get through, and the WOPI routes,
