@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { AppConfig } from '@docsession/platform';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerQueueDashboard } from './admin/queue-dashboard';
 import { GATEWAY_ROUTES } from './docs/gateway-routes';
 import { generateOpenApi } from './docs/openapi-document';
 import { AdminGuard } from './auth/admin.guard';
@@ -65,6 +66,7 @@ export async function configureGateway(app: NestFastifyApplication, c: AppConfig
   app.useGlobalFilters(new ContractErrorFilter());
   registerSaveRoute(app, c);
   registerWopiRoutes(app);
+  await registerQueueDashboard(app, c);
   SwaggerModule.setup('docs', app, generateOpenApi(GATEWAY_ROUTES, c.PUBLIC_URL).document, {
     jsonDocumentUrl: 'docs-json',
   });

@@ -40,3 +40,14 @@ export const UNDOCUMENTED_ROUTES: readonly { method: string; path: string; reaso
   { method: 'GET', path: '/docs-json', reason: 'this document' },
   { method: 'GET', path: '/docs-yaml', reason: 'this document, as YAML' },
 ];
+
+/**
+ * Whole trees of routes the document leaves out, by the path they start with: what a
+ * third-party UI registers for itself beside its documented entry page.
+ */
+export const UNDOCUMENTED_PREFIXES: readonly { prefix: string; reason: string }[] = [
+  {
+    prefix: '/admin/queues/',
+    reason: "Bull Board's own pages, API and static files, behind the same token as /admin/queues",
+  },
+];

@@ -2,7 +2,7 @@ import { healthSchema, readinessSchema } from '@docsession/platform';
 import { z } from 'zod';
 import { jsonReply, type RouteDoc } from './route-doc';
 
-/** The probes every service answers (ProbesController of @docsession/platform). */
+/** The probes every service answers (ProbesController of @docsession/platform), and the gateway's queue dashboard. */
 export const probeRoutes: RouteDoc[] = [
   {
     method: 'get',
@@ -40,5 +40,18 @@ export const probeRoutes: RouteDoc[] = [
       '`docsession_content_removal_lag_seconds`, `docsession_queue_jobs` (queue, state; from the workers), ' +
       '`docsession_dead_letters_total` (event), and the process defaults, all labelled `service`.',
     replies: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': z.string() } } },
+  },
+  {
+    method: 'get',
+    path: '/admin/queues',
+    operationId: 'queueDashboard',
+    tag: 'probes',
+    auth: 'dashboard',
+    summary: 'Bull Board: every BullMQ queue and its jobs',
+    description:
+      'The queue dashboard for operators (its pages, API and files live under `/admin/queues/`). ' +
+      'Without the token it answers 401 with `WWW-Authenticate: Basic`, so a browser asks for it ' +
+      '(any user name, the admin token as the password).',
+    replies: { 200: { description: 'The dashboard page.', content: { 'text/html': z.string() } } },
   },
 ];

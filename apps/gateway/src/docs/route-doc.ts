@@ -36,7 +36,7 @@ export const TAGS = {
     "Zoho Office Integrator's v1 API (Writer, Sheet, Show, plan): Zoho's parameters and answers, over the same opens, " +
     "billing and sessions as /v1. Errors are Zoho's (400 with the ZohoError schema); past the rate limit, 429 " +
     'with Retry-After and the ZohoError body.',
-  probes: 'Health, readiness and metrics.',
+  probes: 'Health, readiness and metrics; the queue dashboard.',
 } as const;
 export type Tag = keyof typeof TAGS;
 
@@ -127,8 +127,10 @@ export const AUTH = {
     errors: ['unauthorized', 'rate_limited', 'internal', 'unavailable'],
     rateLimited: true,
   },
-  /** The operator's pages (/metrics, /admin/queues): the admin token as Bearer, or as a Basic password. */
+  /** The scrape of /metrics: the admin token as Bearer, or as a Basic password; never rate-limited. */
   operator: { schemes: ['adminToken', 'adminBasic'], errors: ['unauthorized'], rateLimited: false },
+  /** The queue dashboard: the operator's credential, limited per client address like the operator API. */
+  dashboard: { schemes: ['adminToken', 'adminBasic'], errors: ['unauthorized', 'rate_limited'], rateLimited: true },
   /** Zoho's routes: their errors (a bad key too) are Zoho's 400, documented with each route. */
   zoho: { schemes: ['zohoApiKey'], errors: ['rate_limited'], errorBody: 'zoho', rateLimited: true },
   /** The browser: the session token in the path is the credential. */
