@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { api, eventually, type ApiResponse } from './support/api';
 import { IsolatedSystem } from './support/isolated-system';
 
@@ -84,6 +85,36 @@ describe('rate limits', () => {
       tenant.tenant_id,
     ]);
     expect(Number(stored[0].n)).toBe(BURST);
+  });
+
+  it('answers a limited open before its body is read', async () => {
+    const tenant = await newTenant();
+    for (let i = 0; i < BURST; i++) expect((await open(i, tenant.api_key, '198.51.100.4')).status).toBe(201);
+    // A body that never ends: only an answer given before reading it can arrive.
+    const started = Date.now();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${gateway(1)}/v1/documents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tenant.api_key}`,
+          'content-type': 'application/json',
+          'x-forwarded-for': '198.51.100.4',
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode!, body });
+        });
+      });
+      req.on('error', reject);
+      req.write('{"content_base64": "');
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body).error.code).toBe('rate_limited');
   });
 
   it('limits the session page per client address, whichever gateway and session it reaches', async () => {
