@@ -9,7 +9,7 @@ import {
   secretFromEnvOrDataDir,
   type AppConfig,
 } from '@docsession/platform';
-import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
+import { KeyRevocations, TenancyService } from '@docsession/tenancy';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { billingExport, billingReconcile } from './billing-commands';
@@ -39,7 +39,7 @@ Settings come from the environment, as for the services (see the README).`;
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function withContexts<T>(config: AppConfig, run: (tenancy: TenancyService, ledger: UsageLedger) => Promise<T>) {
-  const db = await createDataSource(config, { entities: tenancyEntities }).initialize();
+  const db = await createDataSource(config).initialize();
   try {
     const ledger = new UsageLedger(db, {
       usageLimit: config.DEFAULT_USAGE_LIMIT,

@@ -9,7 +9,7 @@ import {
   type AppConfig,
 } from '@docsession/platform';
 import { BlobStoreModule } from '@docsession/storage';
-import { KeyRevocations, tenancyEntities, TenancyService } from '@docsession/tenancy';
+import { KeyRevocations, TenancyService } from '@docsession/tenancy';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -47,7 +47,6 @@ import { zohoControllers, zohoProviders } from './zoho/zoho.providers';
   imports: [
     PlatformModule.forService({
       service: 'gateway',
-      entities: tenancyEntities,
       // Its port faces the clients: /metrics there only for the operator (or on METRICS_PORT).
       operatorToken: (c) => secretFromEnvOrDataDir(c.ADMIN_TOKEN, c.DATA_DIR, 'admin-token'),
     }),

@@ -7,7 +7,7 @@ import { MeteringRpcController } from './metering.rpc.controller';
 
 /** The metering service: counts each open as one billable call, reports usage and fires usage alerts. */
 @Module({
-  imports: [PlatformModule.forService({ service: 'metering', entities: [] }), MeteringModule],
+  imports: [PlatformModule.forService({ service: 'metering' }), MeteringModule],
   controllers: [BillableCallConsumer, MeteringRpcController],
   providers: [AlertWebhookDispatcher],
 })

@@ -8,7 +8,7 @@ import { SessionRpcController } from './session.rpc.controller';
 
 /** The session service: owns documents, sessions and their audit trail. */
 @Module({
-  imports: [PlatformModule.forService({ service: 'session', entities: [] }), SessionsModule, PurgeModule],
+  imports: [PlatformModule.forService({ service: 'session' }), SessionsModule, PurgeModule],
   controllers: [SessionCreatedConsumer, SessionRpcController, AuditRpcController, PurgeRpcController],
 })
 export class SessionAppModule {}

@@ -17,7 +17,7 @@ import { UsageAlertWebhooksModule } from './usage-alerts/usage-alert-webhooks.mo
  */
 @Module({
   imports: [
-    PlatformModule.forService({ service: 'worker', entities: [] }),
+    PlatformModule.forService({ service: 'worker' }),
     DiscoveryModule,
     SessionsModule,
     PurgeModule,

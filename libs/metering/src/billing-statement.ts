@@ -1,6 +1,7 @@
 import { queryRows } from '@docsession/platform';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { LEDGER_CSV_HEADER, type BillingRow } from './export-formats';
 import { LedgerExport, ledgerChunks } from './ledger-export';
 import { periodKey, type Period } from './periods';
@@ -37,8 +38,9 @@ export class BillingStatement {
    */
   async *rows(period: Period, tenants: TenantName[]): AsyncGenerator<BillingRow> {
     const names = new Map(tenants.map((t) => [t.tenantId, t.name]));
-    const counted = await queryRows<{ tenant_id: string }>(
+    const counted = await queryRows(
       this.db,
+      z.object({ tenant_id: z.string() }),
       `SELECT tenant_id FROM metering.usage_counters WHERE period_start = $1`,
       [periodKey(period)],
     );
@@ -72,8 +74,9 @@ export class BillingStatement {
   }
 
   private async usageLimits(): Promise<Map<string, number>> {
-    const rows = await queryRows<{ tenant_id: string; usage_limit: string }>(
+    const rows = await queryRows(
       this.db,
+      z.object({ tenant_id: z.string(), usage_limit: z.string() }),
       `SELECT tenant_id, usage_limit FROM metering.plans`,
     );
     return new Map(rows.map((r) => [r.tenant_id, Number(r.usage_limit)]));

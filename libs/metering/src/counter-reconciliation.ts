@@ -1,5 +1,6 @@
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { periodKey, type Period } from './periods';
 
 /** A tenant whose counter does not say what its ledger rows say. */
@@ -21,6 +22,9 @@ const DIFFERENCES = `
   WHERE c.total IS DISTINCT FROM coalesce(l.calls, 0)
   ORDER BY 1`;
 
+/** count(*) and bigint totals arrive as strings. */
+const differenceRow = z.object({ tenant_id: z.string(), counter: z.string().nullable(), ledger: z.string() });
+
 /**
  * Recomputes every counter of a period from the ledger. The two are written by one
  * statement, so a difference means someone changed one of them by hand (or a bug):
@@ -30,9 +34,7 @@ export class CounterReconciliation {
   constructor(private readonly db: DataSource) {}
 
   async differences(period: Period): Promise<CounterDifference[]> {
-    const rows = await queryRows<{ tenant_id: string; counter: string | null; ledger: string }>(this.db, DIFFERENCES, [
-      periodKey(period),
-    ]);
+    const rows = await queryRows(this.db, differenceRow, DIFFERENCES, [periodKey(period)]);
     return rows.map((r) => ({
       tenantId: r.tenant_id,
       counter: r.counter === null ? null : Number(r.counter),
@@ -48,12 +50,10 @@ export class CounterReconciliation {
    */
   async fix(period: Period): Promise<CounterDifference[]> {
     return this.db.transaction(async (tx) => {
-      await tx.query('LOCK TABLE metering.usage_counters IN SHARE ROW EXCLUSIVE MODE');
-      const found = await queryRows<{ tenant_id: string; counter: string | null; ledger: string }>(tx, DIFFERENCES, [
-        periodKey(period),
-      ]);
+      await execute(tx, 'LOCK TABLE metering.usage_counters IN SHARE ROW EXCLUSIVE MODE');
+      const found = await queryRows(tx, differenceRow, DIFFERENCES, [periodKey(period)]);
       if (found.length) {
-        await queryRows(
+        await execute(
           tx,
           `INSERT INTO metering.usage_counters (tenant_id, period_start, total)
            SELECT unnest($2::uuid[]), $1, unnest($3::bigint[])

@@ -1,4 +1,4 @@
-import { isoTimeSchema } from '@docsession/contracts';
+import { isoTimeSchema, openKindSchema } from '@docsession/contracts';
 import { z } from 'zod';
 
 /**
@@ -24,15 +24,17 @@ export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 export type BillingFormat = (typeof BILLING_FORMATS)[number];
 
 /** One billable call as the export shows it (times already formatted by PostgreSQL). */
-export interface LedgerRow {
-  event_id: string;
-  occurred_at: string;
-  tenant_id: string;
-  session_id: string;
-  document_id: string;
-  user_id: string | null;
-  kind: 'open' | 'join';
-}
+/** A row of the ledger as the export selects it (times already formatted by PostgreSQL). */
+export const ledgerRowSchema = z.object({
+  event_id: z.string(),
+  occurred_at: z.string(),
+  tenant_id: z.string(),
+  session_id: z.string(),
+  document_id: z.string(),
+  user_id: z.string().nullable(),
+  kind: openKindSchema,
+});
+export type LedgerRow = z.infer<typeof ledgerRowSchema>;
 
 export const LEDGER_COLUMNS = [
   'event_id',

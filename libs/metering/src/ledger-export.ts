@@ -1,6 +1,8 @@
+import { execute, queryRows } from '@docsession/platform';
 import { Readable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { LEDGER_CSV_HEADER, ledgerLine, type LedgerFormat, type LedgerRow } from './export-formats';
+import { z } from 'zod';
+import { LEDGER_CSV_HEADER, ledgerLine, ledgerRowSchema, type LedgerFormat, type LedgerRow } from './export-formats';
 import { periodKey, type Period } from './periods';
 
 /** Rows per FETCH: large enough to amortise the round trip, small enough to stay flat. */
@@ -43,14 +45,15 @@ export class LedgerExport {
       where += ' AND tenant_id = $2';
     }
     try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [{ n }] = (await runner.query(
+      await execute(runner, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [{ n }] = await queryRows(
+        runner,
+        z.object({ n: z.string() }), // count(*) is a bigint
         `SELECT count(*) AS n FROM metering.billable_calls WHERE ${where}`,
         params,
-      )) as {
-        n: string;
-      }[];
-      await runner.query(
+      );
+      await execute(
+        runner,
         `DECLARE ledger_export NO SCROLL CURSOR FOR
          SELECT event_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
                 tenant_id, session_id, document_id, user_id, kind
@@ -77,7 +80,7 @@ class OpenCursor implements LedgerCursor {
   async *batches(): AsyncGenerator<LedgerRow[]> {
     try {
       for (;;) {
-        const rows = (await this.runner.query(`FETCH FORWARD ${FETCH_ROWS} FROM ledger_export`)) as LedgerRow[];
+        const rows = await queryRows(this.runner, ledgerRowSchema, `FETCH FORWARD ${FETCH_ROWS} FROM ledger_export`);
         if (rows.length) yield rows;
         if (rows.length < FETCH_ROWS) return;
       }
@@ -96,7 +99,7 @@ class OpenCursor implements LedgerCursor {
 /** Ends the read-only transaction (nothing to commit) and returns the connection. */
 async function finish(runner: QueryRunner): Promise<void> {
   try {
-    await runner.query('ROLLBACK');
+    await execute(runner, 'ROLLBACK');
   } finally {
     await runner.release();
   }

@@ -1,7 +1,7 @@
 import type { UsageAlertJob, UsageAlertRecord } from '@docsession/contracts';
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
-import { ALERT_COLUMNS, alertJobOf, type AlertRow } from './alert-rows';
+import { ALERT_COLUMNS, alertJobOf, alertRow } from './alert-rows';
 
 /** Alerts listed per tenant: the newest periods first, at most this many. */
 const LIST_LIMIT = 300;
@@ -14,8 +14,9 @@ export class UsageAlerts {
   constructor(private readonly db: DataSource) {}
 
   async list(tenantId: string): Promise<UsageAlertRecord[]> {
-    const rows = await queryRows<AlertRow>(
+    const rows = await queryRows(
       this.db,
+      alertRow,
       `SELECT ${ALERT_COLUMNS} FROM metering.usage_alerts WHERE tenant_id = $1
        ORDER BY period_start DESC, threshold_percent LIMIT ${LIST_LIMIT}`,
       [tenantId],
@@ -31,8 +32,9 @@ export class UsageAlerts {
 
   /** Alerts whose webhook job was never scheduled (Redis was down, or the process died). */
   async unscheduled(limit = 1_000): Promise<UsageAlertJob[]> {
-    const rows = await queryRows<AlertRow>(
+    const rows = await queryRows(
       this.db,
+      alertRow,
       `SELECT ${ALERT_COLUMNS} FROM metering.usage_alerts WHERE enqueued_at IS NULL ORDER BY fired_at LIMIT $1`,
       [limit],
     );
@@ -41,13 +43,13 @@ export class UsageAlerts {
 
   async markScheduled(alertIds: string[]): Promise<void> {
     if (!alertIds.length) return;
-    await queryRows(this.db, `UPDATE metering.usage_alerts SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [
+    await execute(this.db, `UPDATE metering.usage_alerts SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [
       alertIds,
     ]);
   }
 
   async markDelivered(alertId: string): Promise<void> {
-    await queryRows(
+    await execute(
       this.db,
       `UPDATE metering.usage_alerts SET delivered_at = coalesce(delivered_at, now()) WHERE id = $1`,
       [alertId],

@@ -1,9 +1,25 @@
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { SessionCreated, SetPlanRequest, UsageAlertJob, UsageReport } from '@docsession/contracts';
 import type { DataSource } from 'typeorm';
-import { ALERT_COLUMNS, alertJobOf, type AlertRow } from './alert-rows';
+import { z } from 'zod';
+import { ALERT_COLUMNS, alertJobOf, alertRow } from './alert-rows';
 import { monthOf, periodKey } from './periods';
 import { usageStatus } from './usage-status';
+
+/** The tenant's plan, if it has one (a LEFT JOIN), and the period's counter; bigints as strings. */
+const usageRow = z.object({
+  name: z.string().nullable(),
+  usage_limit: z.string().nullable(),
+  grace_percent: z.number().nullable(),
+  total: z.string().nullable(),
+});
+
+/** An alert the batch fired, or the one row of nulls (LEFT JOIN) when none did; the count on every row. */
+const recordedRow = z.union([
+  // The common case first: most batches fire no alert.
+  z.object({ id: z.null(), recorded: z.number() }),
+  alertRow.extend({ recorded: z.number() }),
+]);
 
 export interface DefaultPlan {
   usageLimit: number;
@@ -36,8 +52,9 @@ export class UsageLedger {
    */
   async recordAll(events: SessionCreated[]): Promise<{ recorded: number; alerts: UsageAlertJob[] }> {
     const unique = [...new Map(events.map((e) => [`${e.tenantId}/${e.eventId}`, e])).values()];
-    const rows: (AlertRow & { recorded: number })[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      recordedRow,
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])
            AS t(tenant_id, event_id, occurred_at, session_id, document_id, user_id, kind)
@@ -77,11 +94,11 @@ export class UsageLedger {
         this.defaultPlan.usageLimit,
       ],
     );
-    return { recorded: rows[0]?.recorded ?? 0, alerts: rows.filter((r) => r.id !== null).map(alertJobOf) };
+    return { recorded: rows[0]?.recorded ?? 0, alerts: rows.flatMap((r) => (r.id === null ? [] : [alertJobOf(r)])) };
   }
 
   async setPlan(plan: SetPlanRequest): Promise<void> {
-    await queryRows(
+    await execute(
       this.db,
       `INSERT INTO metering.plans (tenant_id, name, usage_limit, grace_percent) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id) DO UPDATE
@@ -93,13 +110,9 @@ export class UsageLedger {
 
   async usage(tenantId: string, at = new Date()): Promise<UsageReport> {
     const period = monthOf(at);
-    const rows: {
-      name: string | null;
-      usage_limit: string | null;
-      grace_percent: number | null;
-      total: string | null;
-    }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      usageRow,
       `SELECT p.name, p.usage_limit, p.grace_percent,
                 (SELECT total FROM metering.usage_counters WHERE tenant_id = $1 AND period_start = $2) AS total
          FROM (SELECT 1) one LEFT JOIN metering.plans p ON p.tenant_id = $1`,

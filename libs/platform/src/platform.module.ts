@@ -16,8 +16,6 @@ export const REDIS = Symbol('REDIS');
 
 export interface PlatformOptions {
   service: ServiceName;
-  /** TypeORM entities of the contexts this process composes. */
-  entities: Function[];
   /** The operator token `/metrics` asks for (the gateway's, which faces the internet); none: open. */
   operatorToken?: (config: AppConfig) => string;
 }
@@ -42,7 +40,7 @@ export class PlatformModule {
       {
         provide: DataSource,
         inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) => createDataSource(config, { entities: options.entities }).initialize(),
+        useFactory: (config: AppConfig) => createDataSource(config).initialize(),
       },
       { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config, 'producer') },
       {

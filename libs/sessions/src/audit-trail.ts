@@ -1,14 +1,16 @@
-import type { AuditEventRecord, AuditEventType } from '@docsession/contracts';
+import { auditEventTypeSchema, type AuditEventRecord } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { anyRow } from './rows';
 import type { SessionService } from './session.service';
 
-interface AuditEventRow {
-  at: Date;
-  type: AuditEventType;
-  session_id: string | null;
-  details: Record<string, unknown> | null;
-}
+const auditEventRow = z.object({
+  at: z.date(),
+  type: auditEventTypeSchema,
+  session_id: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
 
 /**
  * A document's audit trail, oldest first: what happened to it and its sessions. It stays
@@ -22,14 +24,15 @@ export class AuditTrail {
 
   /** Only the document's tenant sees it; anyone else gets the same 404 as for an unknown id. */
   async list(tenantId: string, documentId: string): Promise<AuditEventRecord[]> {
-    const owned = await queryRows(this.db, `SELECT 1 FROM session.documents WHERE id = $1 AND tenant_id = $2`, [
+    const owned = await queryRows(this.db, anyRow, `SELECT 1 FROM session.documents WHERE id = $1 AND tenant_id = $2`, [
       documentId,
       tenantId,
     ]);
     // Not stored (yet): the document read stores an open the consumer has not, or answers 404.
     if (!owned.length) await this.sessions.getDocument(tenantId, documentId);
-    const rows: AuditEventRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      auditEventRow,
       `SELECT at, type, session_id, details FROM session.audit_events WHERE document_id = $1 ORDER BY at, id`,
       [documentId],
     );

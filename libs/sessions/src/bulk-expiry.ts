@@ -1,4 +1,5 @@
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
+import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import { ENDED_AT } from './rows';
 import type { EndOutcome } from './session-store';
@@ -20,15 +21,17 @@ export async function expireSessionsIn(
   overdueOnly: boolean,
 ): Promise<EndOutcome[]> {
   if (!sessionIds.length) return [];
-  await queryRows(
+  // Only for the row locks: the rows are not read.
+  await execute(
     tx,
     `SELECT d.id FROM session.documents d
      WHERE d.id IN (SELECT document_id FROM session.sessions WHERE id = ANY($1::uuid[]))
      ORDER BY d.id FOR UPDATE`,
     [sessionIds],
   );
-  const expired: { id: string; document_id: string; tenant_id: string; ended_at: Date }[] = await queryRows(
+  const expired = await queryRows(
     tx,
+    z.object({ id: z.string(), document_id: z.string(), tenant_id: z.string(), ended_at: z.date() }),
     `UPDATE session.sessions SET status = 'expired', close_reason = 'expired', closed_at = now()
      WHERE id = ANY($1::uuid[]) AND status IN ${OPEN} AND ($2::boolean IS FALSE OR expires_at <= now())
      RETURNING id, document_id, tenant_id, ${ENDED_AT}`,
@@ -70,8 +73,9 @@ export async function purgeUnusedOf(
   tx: EntityManager,
   documentIds: string[],
 ): Promise<Map<string, { tenantId: string; versionBlobs: string[] }>> {
-  const purged: { id: string; tenant_id: string }[] = await queryRows(
+  const purged = await queryRows(
     tx,
+    z.object({ id: z.string(), tenant_id: z.string() }),
     `UPDATE session.documents d SET status = 'purged', purged_at = now()
      WHERE d.id = ANY($1::uuid[]) AND d.status = 'live' AND NOT EXISTS (
        SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ${OPEN})
@@ -98,7 +102,7 @@ async function auditMany(
   type: string,
   details: object,
 ): Promise<void> {
-  await queryRows(
+  await execute(
     tx,
     `INSERT INTO session.audit_events (document_id, session_id, type, at, details)
      SELECT t.document_id, t.session_id, $3, now(), $4::jsonb

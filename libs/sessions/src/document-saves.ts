@@ -5,10 +5,11 @@ import {
   type PageSaveResult,
   type SessionMode,
 } from '@docsession/contracts';
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import type { DataSource } from 'typeorm';
-import { isOpen, type SessionRow } from './rows';
+import { z } from 'zod';
+import { isOpen, sessionRowSchema, sessionStatusRow, type SessionRow } from './rows';
 import type { DocumentVersions } from './document-versions';
 import type { PreparedDelivery, SaveDeliveries } from './save-deliveries';
 import { assertWopiSave } from './wopi-store';
@@ -69,36 +70,28 @@ export class DocumentSaves {
   ): Promise<{ saved: PageSaveResult; droppedVersions: string[]; superseded: string[] }> {
     const { tokenHash, stagedKey, sizeBytes, sha256, via, wopi } = request;
     return this.db.transaction(async (tx) => {
-      const sessions: Pick<SessionRow, 'id' | 'document_id' | 'mode' | 'user_id' | 'user_display_name'>[] =
-        await queryRows(
-          tx,
-          `SELECT id, document_id, mode, user_id, user_display_name FROM session.sessions WHERE token_hash = $1`,
-          [tokenHash],
-        );
+      const sessions = await queryRows(
+        tx,
+        savingSessionRow,
+        `SELECT id, document_id, mode, user_id, user_display_name FROM session.sessions WHERE token_hash = $1`,
+        [tokenHash],
+      );
       const session = sessions[0];
       if (!session || (wopi && wopi.documentId !== session.document_id)) {
         throw new DomainError(ErrorCode.NotFound, 'No such session.');
       }
-      const docs: {
-        status: string;
-        version: number;
-        size_bytes: string;
-        sha256: string;
-        modified_at: Date;
-        saved_by: string;
-      }[] = await queryRows(
+      const docs = await queryRows(
         tx,
+        savedDocumentRow,
         `SELECT status, version, size_bytes, sha256, coalesce(modified_at, created_at) AS modified_at,
            coalesce(saved_by_session_id, host_session_id) AS saved_by
          FROM session.documents WHERE id = $1 FOR UPDATE`,
         [session.document_id],
       );
       // Read after the lock: sessions end only under it, so this status holds until commit.
-      const current: Pick<SessionRow, 'status'>[] = await queryRows(
-        tx,
-        `SELECT status FROM session.sessions WHERE id = $1`,
-        [session.id],
-      );
+      const current = await queryRows(tx, sessionStatusRow, `SELECT status FROM session.sessions WHERE id = $1`, [
+        session.id,
+      ]);
       if (!current[0] || !isOpen(current[0].status)) throw gone('This session has ended.');
       assertEditable(session.mode);
       const doc = docs[0];
@@ -115,8 +108,9 @@ export class DocumentSaves {
 
       // modified_at is LastModifiedTime for editors, which hand it back to detect conflicts: in
       // milliseconds (what an ISO string holds) and strictly growing, even for two saves in one ms.
-      const saved: { version: number; saved_at: Date }[] = await queryRows(
+      const saved = await queryRows(
         tx,
+        z.object({ version: z.number(), saved_at: z.date() }),
         `UPDATE session.documents SET version = version + 1, size_bytes = $2, sha256 = $3, saved_by_session_id = $4,
            modified_at = greatest(date_trunc('milliseconds', now()),
                                   coalesce(modified_at, created_at) + interval '1 millisecond')
@@ -126,7 +120,7 @@ export class DocumentSaves {
       const { version, saved_at: savedAt } = saved[0]!;
       // The audit entry, and a save is a sign of life. A page's save also cancels a close request;
       // an editor's does not (it saves on exit, after the tab closed: see WopiStore).
-      await queryRows(
+      await execute(
         tx,
         `WITH seen AS (
            UPDATE session.sessions SET last_seen_at = now(),
@@ -158,6 +152,25 @@ export class DocumentSaves {
     });
   }
 }
+
+/** The saving session: who saves, and whether it may. */
+const savingSessionRow = sessionRowSchema.pick({
+  id: true,
+  document_id: true,
+  mode: true,
+  user_id: true,
+  user_display_name: true,
+});
+
+/** The document as a save finds it under its lock: what the version it replaces keeps. */
+const savedDocumentRow = z.object({
+  status: z.string(),
+  version: z.number(),
+  size_bytes: z.string(),
+  sha256: z.string(),
+  modified_at: z.date(),
+  saved_by: z.string(),
+});
 
 function assertEditable(mode: SessionMode): void {
   if (mode !== 'edit') throw new DomainError(ErrorCode.Forbidden, 'This session is view only: it cannot save.');

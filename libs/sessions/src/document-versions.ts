@@ -3,6 +3,7 @@ import { queryRows } from '@docsession/platform';
 import { BlobNotFoundError, type BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { userOf } from './rows';
 
 const VERSION_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-v([1-9][0-9]{0,9})$/;
@@ -27,15 +28,16 @@ export interface CurrentContent {
   sessionId: string;
 }
 
-interface VersionRow {
-  number: number;
-  size_bytes: string; // bigint arrives as a string
-  sha256: string;
-  saved_at: Date;
-  session_id: string;
-  user_id: string | null;
-  user_display_name: string | null;
-}
+const versionRow = z.object({
+  number: z.number(),
+  size_bytes: z.string(), // bigint arrives as a string
+  sha256: z.string(),
+  saved_at: z.date(),
+  session_id: z.string(),
+  user_id: z.string().nullable(),
+  user_display_name: z.string().nullable(),
+});
+const numberRow = z.object({ number: z.number() });
 
 /**
  * Saved versions while a document is live ("session recording"): each save keeps the content
@@ -74,8 +76,9 @@ export class DocumentVersions {
       this.logger.warn(`Version ${version} of ${documentId} not kept: the document's blob is missing`);
       return [];
     }
-    const dropped: { number: number }[] = await queryRows(
+    const dropped = await queryRows(
       tx,
+      numberRow,
       `WITH kept AS (
          INSERT INTO session.document_versions (document_id, number, size_bytes, sha256, saved_at, session_id)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -95,8 +98,9 @@ export class DocumentVersions {
 
   /** A document's versions, newest first, each with the user of the session that saved it. */
   async list(documentId: string): Promise<VersionRecord[]> {
-    const rows: VersionRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      versionRow,
       `SELECT v.number, v.size_bytes, v.sha256, v.saved_at, v.session_id, s.user_id, s.user_display_name
        FROM session.document_versions v LEFT JOIN session.sessions s ON s.id = v.session_id
        WHERE v.document_id = $1 ORDER BY v.number DESC`,
@@ -113,8 +117,9 @@ export class DocumentVersions {
   }
 
   async find(documentId: string, number: number): Promise<{ sizeBytes: number } | null> {
-    const rows: { size_bytes: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      versionRow.pick({ size_bytes: true }),
       `SELECT size_bytes FROM session.document_versions WHERE document_id = $1 AND number = $2`,
       [documentId, number],
     );
@@ -127,8 +132,9 @@ export class DocumentVersions {
  * blobs to delete after commit come back, per document.
  */
 export async function removeVersionsOf(tx: EntityManager, documentIds: string[]): Promise<Map<string, string[]>> {
-  const removed: { document_id: string; number: number }[] = await queryRows(
+  const removed = await queryRows(
     tx,
+    numberRow.extend({ document_id: z.string() }),
     `DELETE FROM session.document_versions WHERE document_id = ANY($1::uuid[]) RETURNING document_id, number`,
     [documentIds],
   );
@@ -151,8 +157,9 @@ export async function removeVersionsOf(tx: EntityManager, documentIds: string[])
 export async function orphanVersionBlobs(db: DataSource, keys: string[]): Promise<Set<string>> {
   const versions = keys.map((key) => ({ key, version: versionOfKey(key) })).filter((v) => v.version !== null);
   if (!versions.length) return new Set();
-  const rows: { key: string }[] = await queryRows(
+  const rows = await queryRows(
     db,
+    z.object({ key: z.string() }),
     `SELECT t.key FROM unnest($1::text[], $2::uuid[], $3::int[]) AS t(key, document_id, number)
      LEFT JOIN session.documents d ON d.id = t.document_id
      WHERE d.id IS NULL OR d.status <> 'live' OR (t.number < d.version AND NOT EXISTS (

@@ -1,6 +1,7 @@
-import type { SessionStatus } from '@docsession/contracts';
+import { sessionStatusSchema, type SessionStatus } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
 
 /** A session as its presence checks see it; `now` is PostgreSQL's clock, which all the times come from. */
 export interface PresenceRow {
@@ -11,10 +12,8 @@ export interface PresenceRow {
 }
 
 /** What a page's request found: the session it names, or nothing. */
-export interface TokenSession {
-  id: string;
-  status: SessionStatus;
-}
+const tokenSessionRow = z.object({ id: z.string(), status: sessionStatusSchema });
+export type TokenSession = z.infer<typeof tokenSessionRow>;
 
 /**
  * SQL of page presence: signs of life (`last_seen_at`) and close requests
@@ -29,8 +28,9 @@ export class PresenceStore {
    * round trip; a final session is reported as it is, unchanged.
    */
   async touchByToken(tokenHash: string): Promise<TokenSession | null> {
-    const rows: TokenSession[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      tokenSessionRow,
       `WITH touched AS (
          UPDATE session.sessions SET last_seen_at = now(), closing_requested_at = NULL
          WHERE token_hash = $1 AND status IN ('inactive', 'active') RETURNING id, status
@@ -45,8 +45,9 @@ export class PresenceStore {
 
   /** A close beacon: notes when it came. `requestedAt` is null when the session is final (or unknown: null). */
   async requestClose(tokenHash: string): Promise<(TokenSession & { requestedAt: Date | null }) | null> {
-    const rows: { id: string; status: SessionStatus; requested_at: Date | null }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      tokenSessionRow.extend({ requested_at: z.date().nullable() }),
       `WITH requested AS (
          UPDATE session.sessions SET closing_requested_at = now()
          WHERE token_hash = $1 AND status IN ('inactive', 'active') RETURNING id, status, closing_requested_at
@@ -61,13 +62,18 @@ export class PresenceStore {
   }
 
   async presence(sessionId: string): Promise<PresenceRow | null> {
-    const rows: { status: SessionStatus; last_seen_at: Date; closing_requested_at: Date | null; now: Date }[] =
-      await queryRows(
-        this.db,
-        `SELECT status, coalesce(last_seen_at, opened_at, created_at) AS last_seen_at, closing_requested_at, now() AS now
+    const rows = await queryRows(
+      this.db,
+      z.object({
+        status: sessionStatusSchema,
+        last_seen_at: z.date(),
+        closing_requested_at: z.date().nullable(),
+        now: z.date(),
+      }),
+      `SELECT status, coalesce(last_seen_at, opened_at, created_at) AS last_seen_at, closing_requested_at, now() AS now
          FROM session.sessions WHERE id = $1`,
-        [sessionId],
-      );
+      [sessionId],
+    );
     const row = rows[0];
     if (!row) return null;
     return {

@@ -1,6 +1,8 @@
-import type { PurgeRunRecord, PurgeTrigger } from '@docsession/contracts';
-import { queryRows } from '@docsession/platform';
+import { purgeTriggerSchema, type PurgeRunRecord, type PurgeTrigger } from '@docsession/contracts';
+import { execute, queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { idRow } from './rows';
 
 /** What one purge run removed. */
 export interface PurgeCounts {
@@ -17,17 +19,17 @@ export const noPurgeCounts = (): PurgeCounts => ({
   auditEvents: 0,
 });
 
-interface PurgeRunRow {
-  id: string;
-  trigger: PurgeTrigger;
-  started_at: Date | null;
-  finished_at: Date | null;
-  expired_sessions: number;
-  purged_documents: number;
-  orphan_blobs_removed: number;
-  audit_events_removed: number;
-  error: string | null;
-}
+const purgeRunRow = z.object({
+  id: z.string(),
+  trigger: purgeTriggerSchema,
+  started_at: z.date().nullable(),
+  finished_at: z.date().nullable(),
+  expired_sessions: z.number(),
+  purged_documents: z.number(),
+  orphan_blobs_removed: z.number(),
+  audit_events_removed: z.number(),
+  error: z.string().nullable(),
+});
 
 /** The record of purge runs (`session.purge_runs`): queued, started, progressing, finished. */
 export class PurgeRuns {
@@ -35,7 +37,7 @@ export class PurgeRuns {
 
   /** A manual run was asked for; it starts when a worker takes it and no other run is going. */
   async queued(runId: string): Promise<void> {
-    await queryRows(
+    await execute(
       this.db,
       `INSERT INTO session.purge_runs (id, trigger) VALUES ($1, 'manual') ON CONFLICT (id) DO NOTHING`,
       [runId],
@@ -44,7 +46,7 @@ export class PurgeRuns {
 
   /** The run starts (again, if a crashed worker's job is being retried: its counts restart). */
   async started(runId: string, trigger: PurgeTrigger): Promise<void> {
-    await queryRows(
+    await execute(
       this.db,
       `INSERT INTO session.purge_runs (id, trigger, started_at) VALUES ($1, $2, now())
        ON CONFLICT (id) DO UPDATE SET started_at = now(), finished_at = NULL, error = NULL,
@@ -60,6 +62,7 @@ export class PurgeRuns {
   async markInterrupted(runId: string): Promise<number> {
     const rows = await queryRows(
       this.db,
+      idRow,
       `UPDATE session.purge_runs SET finished_at = now(), error = 'interrupted: its worker stopped before it finished'
        WHERE started_at IS NOT NULL AND finished_at IS NULL AND id <> $1 RETURNING id`,
       [runId],
@@ -78,8 +81,9 @@ export class PurgeRuns {
 
   /** Newest first. */
   async list(limit: number): Promise<PurgeRunRecord[]> {
-    const rows: PurgeRunRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      purgeRunRow,
       `SELECT id, trigger, started_at, finished_at, expired_sessions, purged_documents, orphan_blobs_removed,
               audit_events_removed, error
        FROM session.purge_runs ORDER BY queued_at DESC, id LIMIT $1`,
@@ -101,7 +105,7 @@ export class PurgeRuns {
   }
 
   private async write(runId: string, c: PurgeCounts, finished: boolean, error: string | null): Promise<void> {
-    await queryRows(
+    await execute(
       this.db,
       `UPDATE session.purge_runs SET expired_sessions = $2, purged_documents = $3, orphan_blobs_removed = $4,
          audit_events_removed = $5, finished_at = CASE WHEN $6 THEN now() ELSE finished_at END, error = $7

@@ -1,8 +1,10 @@
-import type { DocumentStatus } from '@docsession/contracts';
+import { documentStatusSchema, type DocumentStatus } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { expireSessionsIn, purgeUnusedOf } from './bulk-expiry';
 import { orphanVersionBlobs } from './document-versions';
+import { idRow } from './rows';
 import { saveDeliveryStates } from './save-delivery-store';
 import type { EndOutcome } from './session-store';
 
@@ -24,8 +26,9 @@ export class PurgeStore {
    */
   async expireOverdue(limit: number): Promise<{ selected: number; outcomes: EndOutcome[] }> {
     return this.db.transaction(async (tx) => {
-      const due: { id: string }[] = await queryRows(
+      const due = await queryRows(
         tx,
+        idRow,
         `SELECT id FROM session.sessions
          WHERE status IN ${OPEN} AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
         [limit],
@@ -46,8 +49,9 @@ export class PurgeStore {
    */
   async purgeUnused(limit: number): Promise<{ selected: number; outcomes: EndOutcome[] }> {
     return this.db.transaction(async (tx) => {
-      const candidates: { id: string }[] = await queryRows(
+      const candidates = await queryRows(
         tx,
+        idRow,
         `SELECT d.id FROM session.documents d
          WHERE d.status = 'live' AND NOT EXISTS (
            SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ${OPEN})
@@ -73,8 +77,9 @@ export class PurgeStore {
   /** The status of each of these documents that exists. */
   async documentStatuses(documentIds: string[]): Promise<Map<string, DocumentStatus>> {
     if (!documentIds.length) return new Map();
-    const rows: { id: string; status: DocumentStatus }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ id: z.string(), status: documentStatusSchema }),
       `SELECT id, status FROM session.documents WHERE id = ANY($1::uuid[])`,
       [documentIds],
     );
@@ -93,8 +98,9 @@ export class PurgeStore {
 
   /** Deletes up to `limit` audit events older than `retentionDays`; how many it deleted. */
   async deleteAuditOlderThan(retentionDays: number, limit: number): Promise<number> {
-    const [row] = await queryRows<{ n: number }>(
+    const [row] = await queryRows(
       this.db,
+      z.object({ n: z.number() }),
       `WITH gone AS (
          DELETE FROM session.audit_events WHERE id IN (
            SELECT id FROM session.audit_events WHERE at < now() - make_interval(days => $1) LIMIT $2)

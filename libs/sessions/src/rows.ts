@@ -1,47 +1,61 @@
-import type {
-  CloseReason,
-  ContentLocation,
-  DocumentRecord,
-  DocumentSessions,
-  DocumentStatus,
-  SessionMode,
-  SessionRecord,
-  SessionStatus,
-  SessionUser,
+import {
+  closeReasonSchema,
+  documentStatusSchema,
+  sessionModeSchema,
+  sessionStatusSchema,
+  type ContentLocation,
+  type DocumentRecord,
+  type DocumentSessions,
+  type SessionRecord,
+  type SessionStatus,
+  type SessionUser,
 } from '@docsession/contracts';
+import { z } from 'zod';
 
-/** Rows as PostgreSQL returns them, and their mapping to the records of the contract. */
-export interface SessionRow {
-  id: string;
-  document_id: string;
-  tenant_id: string;
-  mode: SessionMode;
-  user_id: string | null;
-  user_display_name: string | null;
-  status: SessionStatus;
-  created_at: Date;
-  opened_at: Date | null;
-  last_seen_at: Date | null;
-  closed_at: Date | null;
-  expires_at: Date;
-  close_reason: CloseReason | null;
-  is_host: boolean;
-}
+/*
+ * Rows as PostgreSQL returns them (through `pg`: bigint as a string, timestamptz as a Date),
+ * checked by queryRows against these schemas, and their mapping to the contract's records.
+ */
 
-export interface DocumentRow {
-  id: string;
-  tenant_id: string;
-  external_id: string | null;
-  name: string;
-  content_type: string;
-  size_bytes: string; // bigint arrives as a string
-  sha256: string;
-  version: number;
-  status: DocumentStatus;
-  host_session_id: string;
-  created_at: Date;
-  purged_at: Date | null;
-}
+export const sessionRowSchema = z.object({
+  id: z.string(),
+  document_id: z.string(),
+  tenant_id: z.string(),
+  mode: sessionModeSchema,
+  user_id: z.string().nullable(),
+  user_display_name: z.string().nullable(),
+  status: sessionStatusSchema,
+  created_at: z.date(),
+  opened_at: z.date().nullable(),
+  last_seen_at: z.date().nullable(),
+  closed_at: z.date().nullable(),
+  expires_at: z.date(),
+  close_reason: closeReasonSchema.nullable(),
+  is_host: z.boolean(),
+});
+export type SessionRow = z.infer<typeof sessionRowSchema>;
+
+export const documentRowSchema = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  external_id: z.string().nullable(),
+  name: z.string(),
+  content_type: z.string(),
+  size_bytes: z.string(),
+  sha256: z.string(),
+  version: z.number(),
+  status: documentStatusSchema,
+  host_session_id: z.string(),
+  created_at: z.date(),
+  purged_at: z.date().nullable(),
+});
+export type DocumentRow = z.infer<typeof documentRowSchema>;
+
+/** The small shapes many statements return. */
+export const idRow = z.object({ id: z.string() });
+/** A row whose columns nobody reads: only that it exists (`SELECT 1`, `RETURNING 1`). */
+export const anyRow = z.object({});
+export const sessionStatusRow = z.object({ status: sessionStatusSchema });
 
 /**
  * The host is the user of the session that opened the document (`host_session_id`): that

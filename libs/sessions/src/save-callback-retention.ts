@@ -1,5 +1,6 @@
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { idRow } from './rows';
 
 /**
  * How long what save callbacks keep may live, in the session context that owns it:
@@ -17,8 +18,9 @@ export class SaveCallbackRetention {
 
   /** Gives up the pending deliveries of documents purged more than `maxAgeSeconds` ago; answers their ids. */
   async giveUpOutlived(maxAgeSeconds: number): Promise<string[]> {
-    const rows: { id: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      idRow,
       `WITH outlived AS (
          UPDATE session.save_deliveries d SET status = 'failed', finished_at = now()
          FROM session.documents doc
@@ -40,8 +42,9 @@ export class SaveCallbackRetention {
 
   /** Removes the callback headers of ended sessions with no pending delivery; answers how many. */
   async forgetUnneededHeaders(): Promise<number> {
-    const rows: { id: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      idRow,
       `UPDATE session.sessions s SET callback = s.callback - 'headers'
        WHERE s.callback ? 'headers' AND s.status IN ('closed', 'expired')
          AND NOT EXISTS (

@@ -1,9 +1,10 @@
 import { callbackSchema, DEFAULT_CALLBACK_RETRIES } from '@docsession/contracts';
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { BlobStore } from '@docsession/storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import type { SaveCallbackQueue } from './save-callback-queue';
 
 const COPY_PREFIX = 'cb-';
@@ -60,8 +61,10 @@ export class SaveDeliveries {
    * changes, so reading it outside the lock is safe.
    */
   async prepare(tokenHash: string, stagedKey: string): Promise<PreparedDelivery | null> {
-    const rows: { id: string; tenant_id: string; callback: unknown }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      // The callback is read as one below: a session whose callback no longer reads as one delivers nothing.
+      z.object({ id: z.string(), tenant_id: z.string(), callback: z.unknown() }),
       `SELECT id, tenant_id, callback FROM session.sessions
        WHERE token_hash = $1 AND callback IS NOT NULL AND mode = 'edit' AND status IN ('inactive', 'active')`,
       [tokenHash],
@@ -100,7 +103,7 @@ export class SaveDeliveries {
     delivery: PreparedDelivery,
     save: { documentId: string; version: number; savedAt: Date },
   ): Promise<string[]> {
-    await queryRows(
+    await execute(
       tx,
       `INSERT INTO session.save_deliveries
          (id, tenant_id, document_id, session_id, version, saved_at, max_attempts)
@@ -115,8 +118,9 @@ export class SaveDeliveries {
         delivery.maxAttempts,
       ],
     );
-    const superseded: { id: string }[] = await queryRows(
+    const superseded = await queryRows(
       tx,
+      z.object({ id: z.string() }),
       `WITH superseded AS (
          UPDATE session.save_deliveries SET status = 'superseded', finished_at = now()
          WHERE id IN (

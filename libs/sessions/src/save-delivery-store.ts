@@ -1,6 +1,10 @@
 import { callbackSchema, type SaveCallback, type SessionUser } from '@docsession/contracts';
 import { queryRows } from '@docsession/platform';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+/** A delivery's state: pending until delivered, given up (failed), or superseded by a newer save. */
+const deliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'superseded']);
 
 /** Everything one attempt of a save callback needs, read from the session context. */
 export interface SaveDelivery {
@@ -25,32 +29,34 @@ export interface SaveDelivery {
   /** Attempts recorded so far, and how many there may be in all (`retries` + 1). */
   attempts: number;
   maxAttempts: number;
-  status: 'pending' | 'delivered' | 'failed' | 'superseded';
+  status: z.infer<typeof deliveryStatusSchema>;
 }
 
 /** What one attempt came to. `final` failures end the delivery (given up). */
 export type AttemptOutcome =
   { delivered: true; httpStatus: number } | { delivered: false; final: boolean; httpStatus?: number; error?: string };
 
-interface DeliveryRow {
-  id: string;
-  tenant_id: string;
-  document_id: string;
-  session_id: string;
-  version: number;
-  saved_at: Date;
-  max_attempts: number;
-  attempts: number;
-  status: SaveDelivery['status'];
-  name: string;
-  content_type: string;
-  external_id: string | null;
-  metadata: Record<string, unknown> | null;
-  purged_at: Date | null;
-  user_id: string | null;
-  user_display_name: string | null;
-  callback: unknown;
-}
+const deliveryRow = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  document_id: z.string(),
+  session_id: z.string(),
+  version: z.number(),
+  saved_at: z.date(),
+  max_attempts: z.number(),
+  attempts: z.number(),
+  status: deliveryStatusSchema,
+  name: z.string(),
+  content_type: z.string(),
+  external_id: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  purged_at: z.date().nullable(),
+  user_id: z.string().nullable(),
+  user_display_name: z.string().nullable(),
+  // Read as a callback below, where one that no longer reads as one can only give up.
+  callback: z.unknown(),
+});
+type DeliveryRow = z.infer<typeof deliveryRow>;
 
 /**
  * The worker's SQL of save callbacks, in the session context that owns the table: reading a
@@ -62,8 +68,9 @@ export class SaveDeliveryStore {
 
   /** Null for an unknown id. */
   async load(deliveryId: string): Promise<SaveDelivery | null> {
-    const rows: DeliveryRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      deliveryRow,
       `SELECT d.id, d.tenant_id, d.document_id, d.session_id, d.version, d.saved_at, d.max_attempts, d.attempts,
               d.status, doc.name, doc.content_type, doc.external_id, doc.metadata, doc.purged_at,
               s.user_id, s.user_display_name, s.callback
@@ -112,8 +119,9 @@ export class SaveDeliveryStore {
           ...(outcome.error !== undefined ? { error: outcome.error.slice(0, 500) } : {}),
           gave_up: outcome.final,
         };
-    const rows: { attempt: number }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ attempt: z.number() }),
       `WITH attempt AS (
          UPDATE session.save_deliveries
          SET attempts = attempts + 1,
@@ -147,8 +155,9 @@ export class SaveDeliveryStore {
     limit: number,
     after: { createdAt: Date; id: string } | null,
   ): Promise<{ deliveryId: string; attemptsLeft: number; createdAt: Date }[]> {
-    const rows: { id: string; left: number; created_at: Date }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ id: z.string(), left: z.number(), created_at: z.date() }),
       `SELECT id, max_attempts - attempts AS left, created_at FROM session.save_deliveries
        WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
          AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::uuid))
@@ -168,8 +177,9 @@ export async function saveDeliveryStates(
   deliveryIds: string[],
 ): Promise<Map<string, 'pending' | 'finished'>> {
   if (!deliveryIds.length) return new Map();
-  const rows: { id: string; status: string }[] = await queryRows(
+  const rows = await queryRows(
     db,
+    z.object({ id: z.string(), status: z.string() }),
     `SELECT id, status FROM session.save_deliveries WHERE id = ANY($1::uuid[])`,
     [deliveryIds],
   );

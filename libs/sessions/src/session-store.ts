@@ -1,12 +1,34 @@
-import { queryRows } from '@docsession/platform';
-import type { CloseReason, SessionCreated } from '@docsession/contracts';
+import { execute, queryRows } from '@docsession/platform';
+import {
+  documentStatusSchema,
+  finalSessionStatusSchema,
+  type CloseReason,
+  type SessionCreated,
+  type SessionStatus,
+} from '@docsession/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { expireSessionsIn } from './bulk-expiry';
 import { removeVersionsOf } from './document-versions';
 import { removeWopiLocks } from './wopi-store';
-import { DOCUMENT_COLUMNS, ENDED_AT, SESSION_COLUMNS, type DocumentRow, type SessionRow } from './rows';
+import { z } from 'zod';
+import {
+  anyRow,
+  DOCUMENT_COLUMNS,
+  ENDED_AT,
+  documentRowSchema,
+  idRow,
+  SESSION_COLUMNS,
+  sessionRowSchema,
+  sessionStatusRow,
+  type DocumentRow,
+  type SessionRow,
+} from './rows';
 
 export type EndStatus = 'closed' | 'expired';
+
+const documentStatusRow = z.object({ status: documentStatusSchema });
+/** The status of a session the statement just ended. */
+const endStatusRow = z.object({ status: finalSessionStatusSchema, ended_at: z.date() });
 
 /** What ending one or more sessions changed, for the side effects after commit. */
 export interface EndOutcome {
@@ -44,7 +66,7 @@ export class SessionStore {
    */
   async insertOpens(events: SessionCreated[]): Promise<void> {
     const column = <V>(pick: (e: SessionCreated) => V) => events.map(pick);
-    await queryRows(
+    await execute(
       this.db,
       `WITH input AS (
          SELECT * FROM unnest(
@@ -102,15 +124,17 @@ export class SessionStore {
   async insertJoin(e: SessionCreated): Promise<'inserted' | 'duplicate' | 'missing'> {
     const s = e.session;
     return this.db.transaction(async (tx) => {
-      const docs: { status: string }[] = await queryRows(
+      const docs = await queryRows(
         tx,
+        documentStatusRow,
         `SELECT status FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR SHARE`,
         [e.document.documentId, e.tenantId],
       );
       if (!docs.length) return 'missing';
       const live = docs[0].status === 'live';
-      const inserted: unknown[] = await queryRows(
+      const inserted = await queryRows(
         tx,
+        anyRow,
         `INSERT INTO session.sessions
            (id, document_id, tenant_id, token_hash, mode, user_id, user_display_name, status, callback,
             created_at, expires_at, closed_at, close_reason)
@@ -140,8 +164,9 @@ export class SessionStore {
   }
 
   async findSession(tenantId: string, sessionId: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      sessionRowSchema,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE id = $1 AND tenant_id = $2`,
       [sessionId, tenantId],
     );
@@ -149,8 +174,9 @@ export class SessionStore {
   }
 
   async findSessionByToken(tokenHash: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      sessionRowSchema,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE token_hash = $1`,
       [tokenHash],
     );
@@ -158,8 +184,9 @@ export class SessionStore {
   }
 
   async findDocument(tenantId: string, documentId: string): Promise<DocumentRow | null> {
-    const rows: DocumentRow[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      documentRowSchema,
       `SELECT ${DOCUMENT_COLUMNS} FROM session.documents WHERE id = $1 AND tenant_id = $2`,
       [documentId, tenantId],
     );
@@ -168,8 +195,9 @@ export class SessionStore {
 
   /** The newest live document the tenant keeps under an external id. */
   async findLiveDocumentId(tenantId: string, externalId: string): Promise<string | null> {
-    const rows: { id: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      idRow,
       `SELECT id FROM session.documents
         WHERE tenant_id = $1 AND external_id = $2 AND status = 'live'
         ORDER BY created_at DESC LIMIT 1`,
@@ -182,6 +210,7 @@ export class SessionStore {
   async listSessions(documentId: string): Promise<SessionRow[]> {
     return queryRows(
       this.db,
+      sessionRowSchema,
       `SELECT ${SESSION_COLUMNS} FROM session.sessions WHERE document_id = $1 ORDER BY created_at DESC, id DESC`,
       [documentId],
     );
@@ -190,8 +219,9 @@ export class SessionStore {
   /** The page reported in: `inactive` becomes `active`. The session just opened, or null if it was not inactive. */
   async markOpened(sessionId: string): Promise<SessionRow | null> {
     return this.db.transaction(async (tx) => {
-      const opened: SessionRow[] = await queryRows(
+      const opened = await queryRows(
         tx,
+        sessionRowSchema,
         `UPDATE session.sessions SET status = 'active', opened_at = now(), last_seen_at = now()
          WHERE id = $1 AND status = 'inactive' RETURNING ${SESSION_COLUMNS}`,
         [sessionId],
@@ -212,12 +242,13 @@ export class SessionStore {
     status: EndStatus,
     reason: CloseReason,
     condition?: EndCondition,
-  ): Promise<{ outcome: EndOutcome; finalStatus: EndStatus } | null> {
+  ): Promise<{ outcome: EndOutcome; finalStatus: SessionStatus } | null> {
     return this.db.transaction(async (tx) => {
       // Lock the document first: closes of its sessions then run one at a time, so the
       // last one to end always sees that no other is open and removes the content.
-      const docs: { document_id: string; tenant_id: string }[] = await queryRows(
+      const docs = await queryRows(
         tx,
+        z.object({ document_id: z.string(), tenant_id: z.string() }),
         `SELECT d.id AS document_id, d.tenant_id FROM session.documents d
          JOIN session.sessions s ON s.document_id = d.id
          WHERE s.id = $1 AND ($2::uuid IS NULL OR s.tenant_id = $2) FOR UPDATE OF d`,
@@ -229,8 +260,9 @@ export class SessionStore {
       const idle = condition && 'idleForSeconds' in condition ? condition.idleForSeconds : null;
       const closeGrace =
         condition && 'closeRequestedSecondsAgo' in condition ? condition.closeRequestedSecondsAgo : null;
-      const updated: { status: EndStatus; ended_at: Date }[] = await queryRows(
+      const updated = await queryRows(
         tx,
+        endStatusRow,
         `UPDATE session.sessions SET status = $2, close_reason = $3, closed_at = now()
          WHERE id = $1 AND status IN ('inactive', 'active')
            AND ($4::int IS NULL OR coalesce(last_seen_at, opened_at, created_at) <= now() - make_interval(secs => $4::int))
@@ -240,11 +272,11 @@ export class SessionStore {
       );
       const outcome: EndOutcome = { tenantId: owner, documentId, ended: [], purged: false, versionBlobs: [] };
       if (!updated.length) {
-        const current: { status: EndStatus }[] = await queryRows(
-          tx,
-          `SELECT status FROM session.sessions WHERE id = $1`,
-          [sessionId],
-        );
+        // Without a condition, a session this did not end was final already; with one that no
+        // longer holds, it is still open.
+        const current = await queryRows(tx, sessionStatusRow, `SELECT status FROM session.sessions WHERE id = $1`, [
+          sessionId,
+        ]);
         return { outcome, finalStatus: current[0].status };
       }
       outcome.ended.push({ sessionId, status, reason, endedAt: updated[0].ended_at });
@@ -262,14 +294,16 @@ export class SessionStore {
   /** Ends every open session of a document and removes its content. Null when unknown. */
   async endDocument(tenantId: string, documentId: string): Promise<EndOutcome | null> {
     return this.db.transaction(async (tx) => {
-      const docs: unknown[] = await queryRows(
+      const docs = await queryRows(
         tx,
+        anyRow,
         `SELECT id FROM session.documents WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
         [documentId, tenantId],
       );
       if (!docs.length) return null;
-      const closed: { id: string; ended_at: Date }[] = await queryRows(
+      const closed = await queryRows(
         tx,
+        idRow.extend({ ended_at: z.date() }),
         `UPDATE session.sessions SET status = 'closed', close_reason = 'document_deleted', closed_at = now()
          WHERE document_id = $1 AND status IN ('inactive', 'active') RETURNING id, ${ENDED_AT}`,
         [documentId],
@@ -300,8 +334,9 @@ async function purgeIfUnused(
   tx: EntityManager,
   documentId: string,
 ): Promise<Pick<EndOutcome, 'purged' | 'versionBlobs'>> {
-  const purged: unknown[] = await queryRows(
+  const purged = await queryRows(
     tx,
+    anyRow,
     `UPDATE session.documents d SET status = 'purged', purged_at = now()
      WHERE d.id = $1 AND d.status = 'live' AND NOT EXISTS (
        SELECT 1 FROM session.sessions s WHERE s.document_id = d.id AND s.status IN ('inactive', 'active'))
@@ -323,7 +358,7 @@ async function audit(
   details: object,
   at?: string,
 ): Promise<void> {
-  await queryRows(
+  await execute(
     tx,
     `INSERT INTO session.audit_events (document_id, session_id, type, at, details)
      VALUES ($1, $2, $3, coalesce($4::timestamptz, now()), $5)`,

@@ -94,7 +94,8 @@ export class SessionService {
     const result = await this.store.endSession(sessionId, tenantId, 'closed', reason);
     if (!result) throw notFound('session');
     await this.afterEnd(result.outcome);
-    return { sessionId, status: result.finalStatus };
+    // Ended without a condition, the session is final: closed by this call or before, or expired.
+    return { sessionId, status: result.finalStatus === 'expired' ? 'expired' : 'closed' };
   }
 
   /**

@@ -8,9 +8,17 @@ import {
   type WopiLockResult,
   type WopiSaveConditions,
 } from '@docsession/contracts';
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DOCUMENT_COLUMNS, SESSION_COLUMNS, toSessionRecord, type DocumentRow, type SessionRow } from './rows';
+import { z } from 'zod';
+import {
+  anyRow,
+  DOCUMENT_COLUMNS,
+  documentRowSchema,
+  SESSION_COLUMNS,
+  sessionRowSchema,
+  toSessionRecord,
+} from './rows';
 import { decideLock, putFileLockConflict } from './wopi-lock-rules';
 
 const OPEN = `('inactive', 'active')`;
@@ -38,15 +46,17 @@ export class WopiStore {
 
   /** CheckFileInfo, GetFile and the first step of every other call: the token, for this document. */
   async access(tokenHash: string, documentId: string): Promise<WopiAccess> {
-    const sessions: SessionRow[] = await queryRows(
+    const sessions = await queryRows(
       this.db,
+      sessionRowSchema,
       `UPDATE session.sessions SET last_seen_at = now()
        WHERE token_hash = $1 AND document_id = $2 AND status IN ${OPEN} RETURNING ${SESSION_COLUMNS}`,
       [tokenHash, documentId],
     );
     if (!sessions[0]) throw await refusal(this.db, documentId);
-    const docs: WopiDocumentRow[] = await queryRows(
+    const docs = await queryRows(
       this.db,
+      wopiDocumentRowSchema,
       `SELECT ${DOCUMENT_COLUMNS}, coalesce(modified_at, created_at) AS modified_at FROM session.documents WHERE id = $1`,
       [documentId],
     );
@@ -65,7 +75,7 @@ export class WopiStore {
       }
       const decision = decideLock(operation, await heldLock(tx, documentId), request.lock, request.oldLock);
       if (decision.change.kind === 'set') {
-        await queryRows(
+        await execute(
           tx,
           `INSERT INTO session.wopi_locks (document_id, lock_id, expires_at)
            VALUES ($1, $2, now() + make_interval(secs => $3))
@@ -73,15 +83,16 @@ export class WopiStore {
           [documentId, decision.change.lockId, this.lockSeconds],
         );
       } else if (decision.change.kind === 'clear') {
-        await queryRows(tx, `DELETE FROM session.wopi_locks WHERE document_id = $1`, [documentId]);
+        await execute(tx, `DELETE FROM session.wopi_locks WHERE document_id = $1`, [documentId]);
       }
-      await queryRows(tx, `UPDATE session.sessions SET last_seen_at = now() WHERE id = $1`, [sessionId]);
+      await execute(tx, `UPDATE session.sessions SET last_seen_at = now() WHERE id = $1`, [sessionId]);
       return { ok: decision.ok, lock: decision.reported, version };
     });
   }
 }
 
-type WopiDocumentRow = DocumentRow & { modified_at: Date };
+const wopiDocumentRowSchema = documentRowSchema.extend({ modified_at: z.date() });
+type WopiDocumentRow = z.infer<typeof wopiDocumentRowSchema>;
 
 function toWopiFile(doc: WopiDocumentRow): WopiFile {
   return {
@@ -97,25 +108,28 @@ function toWopiFile(doc: WopiDocumentRow): WopiFile {
 
 /** Why a token does not open this document: the document does not exist (404), or no access (401). */
 async function refusal(db: DataSource | EntityManager, documentId: string): Promise<DomainError> {
-  const docs: unknown[] = await queryRows(db, `SELECT 1 FROM session.documents WHERE id = $1`, [documentId]);
+  const docs = await queryRows(db, anyRow, `SELECT 1 FROM session.documents WHERE id = $1`, [documentId]);
   return docs.length ? noAccess() : new DomainError(ErrorCode.NotFound, 'No such file.');
 }
 
 /** The session of `tokenHash` on `documentId`, checked under the document's row lock (sessions end only under it). */
 async function lockedAccess(tx: EntityManager, tokenHash: string, documentId: string) {
-  const sessions: { id: string; document_id: string }[] = await queryRows(
+  const sessions = await queryRows(
     tx,
+    z.object({ id: z.string(), document_id: z.string() }),
     `SELECT id, document_id FROM session.sessions WHERE token_hash = $1`,
     [tokenHash],
   );
   if (sessions[0]?.document_id !== documentId) throw await refusal(tx, documentId);
-  const docs: { status: string; version: number }[] = await queryRows(
+  const docs = await queryRows(
     tx,
+    z.object({ status: z.string(), version: z.number() }),
     `SELECT status, version FROM session.documents WHERE id = $1 FOR UPDATE`,
     [documentId],
   );
-  const current: { status: string; mode: string }[] = await queryRows(
+  const current = await queryRows(
     tx,
+    z.object({ status: z.string(), mode: z.string() }),
     `SELECT status, mode FROM session.sessions WHERE id = $1 AND status IN ${OPEN}`,
     [sessions[0].id],
   );
@@ -125,8 +139,9 @@ async function lockedAccess(tx: EntityManager, tokenHash: string, documentId: st
 
 /** The document's lock, unless it expired (an expired row is no lock; the next LOCK overwrites it). */
 async function heldLock(tx: EntityManager, documentId: string): Promise<string | null> {
-  const rows: { lock_id: string }[] = await queryRows(
+  const rows = await queryRows(
     tx,
+    z.object({ lock_id: z.string() }),
     `SELECT lock_id FROM session.wopi_locks WHERE document_id = $1 AND expires_at > now()`,
     [documentId],
   );
@@ -159,6 +174,6 @@ export async function assertWopiSave(
 /** Removes the locks of documents being purged, in the purge's transaction. */
 export async function removeWopiLocks(tx: EntityManager, documentIds: string[]): Promise<void> {
   if (documentIds.length) {
-    await queryRows(tx, `DELETE FROM session.wopi_locks WHERE document_id = ANY($1::uuid[])`, [documentIds]);
+    await execute(tx, `DELETE FROM session.wopi_locks WHERE document_id = ANY($1::uuid[])`, [documentIds]);
   }
 }

@@ -3,11 +3,7 @@
  * authentication, revocation. Keys are shown once and stored only as hashes.
  */
 export * from './credentials';
-export * from './entities';
 export * from './key-revocations';
 export * from './migrations';
 export * from './tenancy.service';
 export * from './webhook-signature';
-
-import { ApiKeyEntity, TenantEntity } from './entities';
-export const tenancyEntities = [TenantEntity, ApiKeyEntity];

@@ -1,9 +1,9 @@
-import { queryRows } from '@docsession/platform';
+import { execute, queryRows } from '@docsession/platform';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { newApiKey, sha256Hex, webhookSecret } from './credentials';
-import { ApiKeyEntity, TenantEntity } from './entities';
 
 export interface CreatedTenant {
   tenantId: string;
@@ -16,7 +16,13 @@ export interface CreatedKey {
   apiKey: string;
 }
 
-/** Tenants and their API keys: the only code that writes the `tenancy` schema. */
+const tenantRow = z.object({ id: z.string(), name: z.string() });
+
+/**
+ * Tenants and their API keys: the only code that writes the `tenancy` schema. Raw SQL
+ * through queryRows and execute, like every other context, so it works on any process's
+ * data source (the worker's too).
+ */
 @Injectable()
 export class TenancyService {
   constructor(private readonly db: DataSource) {}
@@ -27,10 +33,15 @@ export class TenancyService {
   ): Promise<CreatedTenant> {
     const tenantId = input.tenantId ?? randomUUID();
     const apiKey = newApiKey();
-    await this.db.transaction(async (tx) => {
-      await tx.insert(TenantEntity, { id: tenantId, name: input.name, webhookUrl: input.webhookUrl });
-      await tx.insert(ApiKeyEntity, { id: randomUUID(), tenantId, keyHash: sha256Hex(apiKey) });
-    });
+    // The tenant and its first key in one statement: both or neither.
+    await execute(
+      this.db,
+      `WITH tenant AS (
+         INSERT INTO tenancy.tenants (id, name, webhook_url) VALUES ($1, $2, $3) RETURNING id
+       )
+       INSERT INTO tenancy.api_keys (id, tenant_id, key_hash) SELECT $4, id, $5 FROM tenant`,
+      [tenantId, input.name, input.webhookUrl, randomUUID(), sha256Hex(apiKey)],
+    );
     return { tenantId, apiKey, webhookSecret: webhookSecret(secretKey, tenantId, 1) };
   }
 
@@ -38,8 +49,9 @@ export class TenancyService {
   async createKey(tenantId: string): Promise<CreatedKey | null> {
     const apiKey = newApiKey();
     const keyId = randomUUID();
-    const rows: unknown[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ id: z.string() }),
       `INSERT INTO tenancy.api_keys (id, tenant_id, key_hash)
        SELECT $1, id, $3 FROM tenancy.tenants WHERE id = $2 RETURNING id`,
       [keyId, tenantId, sha256Hex(apiKey)],
@@ -52,8 +64,9 @@ export class TenancyService {
    * verified keys to drop; null when no such key exists.
    */
   async revokeKey(keyId: string): Promise<string | null> {
-    const rows: { key_hash: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ key_hash: z.string() }),
       `UPDATE tenancy.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING key_hash`,
       [keyId],
     );
@@ -62,8 +75,9 @@ export class TenancyService {
 
   /** The tenant of an API key, by the key's hash; null for an unknown or revoked key. */
   async tenantOfKey(keyHash: string): Promise<string | null> {
-    const rows: { tenant_id: string }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ tenant_id: z.string() }),
       `SELECT tenant_id FROM tenancy.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
       [keyHash],
     );
@@ -72,8 +86,9 @@ export class TenancyService {
 
   /** Where a tenant's webhooks go (null: nowhere) and its secret's version; null for an unknown tenant. */
   async webhookTarget(tenantId: string): Promise<{ webhookUrl: string | null; secretVersion: number } | null> {
-    const rows: { webhook_url: string | null; webhook_secret_version: number }[] = await queryRows(
+    const rows = await queryRows(
       this.db,
+      z.object({ webhook_url: z.string().nullable(), webhook_secret_version: z.number() }),
       `SELECT webhook_url, webhook_secret_version FROM tenancy.tenants WHERE id = $1`,
       [tenantId],
     );
@@ -82,14 +97,13 @@ export class TenancyService {
 
   /** Every tenant's id and name, by id (for the operator's billing export). */
   async tenantNames(): Promise<{ tenantId: string; name: string }[]> {
-    const rows: { id: string; name: string }[] = await queryRows(
-      this.db,
-      `SELECT id, name FROM tenancy.tenants ORDER BY id`,
-    );
+    const rows = await queryRows(this.db, tenantRow, `SELECT id, name FROM tenancy.tenants ORDER BY id`);
     return rows.map((r) => ({ tenantId: r.id, name: r.name }));
   }
 
-  async findTenant(tenantId: string): Promise<TenantEntity | null> {
-    return this.db.getRepository(TenantEntity).findOneBy({ id: tenantId });
+  /** Whether a tenant of this id exists. */
+  async tenantExists(tenantId: string): Promise<boolean> {
+    const rows = await queryRows(this.db, tenantRow, `SELECT id, name FROM tenancy.tenants WHERE id = $1`, [tenantId]);
+    return rows.length > 0;
   }
 }

@@ -46,7 +46,7 @@ export class PlansController {
   @Patch(':tenantId/plan')
   async change(@Param('tenantId', IdPipe) tenantId: string, @Body() body: unknown): Promise<PlanView> {
     const change = planChangeSchema.parse(body ?? {});
-    if (!(await this.tenancy.findTenant(tenantId))) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
+    if (!(await this.tenancy.tenantExists(tenantId))) throw new DomainError(ErrorCode.NotFound, 'No such tenant.');
     const plan = await this.metering.call(MeteringRpc.UpdatePlan, {
       tenantId,
       name: change.name,
