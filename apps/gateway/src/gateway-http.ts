@@ -10,6 +10,7 @@ import { registerAuthentication } from './auth/authenticate-before-body';
 import { VerifiedKeys } from './auth/verified-keys';
 import { JSON_BODY_LIMIT, registerBodyLimits } from './http/body-limits';
 import { ContractErrorFilter } from './http/error.filter';
+import { registerStreamedJsonBodies } from './http/streamed-json';
 import { registerRateLimits } from './limits/request-rate-limits';
 import { registerSaveRoute } from './page/save-route';
 import { registerWopiRoutes } from './wopi/wopi-routes';
@@ -51,6 +52,7 @@ export async function configureGateway(app: NestFastifyApplication, c: AppConfig
   // gets its body limit and credential (registered before the routes).
   registerBodyLimits(fastify, c);
   registerAuthentication(fastify, app.get(VerifiedKeys), app.get(AdminGuard));
+  registerStreamedJsonBodies(fastify);
   await app.register(multipart, {
     // One byte over the limit, so the blob store sees the overflow and refuses it. A Zoho
     // create has up to ten text parts (its JSON parameters, url, apikey, lang); every

@@ -10,6 +10,7 @@ import { endedEarly, truncatedMultipart } from '../http/complete-parts';
 import { partsOf } from '../http/read-ahead-parts';
 import { RequestFingerprint } from '../idempotency/request-fingerprint';
 import { isAllowedType, resolveContentType } from './media-types';
+import { jsonOpenFingerprint, storeJsonOpen } from './json-open-intake';
 import { assertTtlWithin, openJsonBodySchema, openOptionsSchema, type OpenOptions } from './open-options';
 
 /** A document's content, stored under its id, and the options it came with. */
@@ -34,7 +35,6 @@ interface IntakeRequest {
 }
 
 const invalid = (message: string, details?: unknown) => new DomainError(ErrorCode.InvalidRequest, message, details);
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
@@ -59,7 +59,7 @@ export class DocumentIntake {
     return this.guarded(documentId, async () => {
       const { options, source } = req.isMultipart()
         ? await this.fromMultipart(req, documentId)
-        : await this.fromJson(req.body, documentId);
+        : await this.fromJson(req, documentId);
       return this.accept(options, source);
     });
   }
@@ -110,18 +110,22 @@ export class DocumentIntake {
     throw invalid('No content: send a "file" part, or a url in the options.');
   }
 
-  private async fromJson(body: unknown, documentId: string): Promise<IntakeRequest> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw invalid('Send a JSON object, or multipart/form-data with a "file" part.');
-    }
-    const { content_base64: base64, ...options } = openJsonBodySchema.parse(body);
-    if (base64 !== undefined && options.url) throw invalid('Send either content_base64 or url, not both.');
+  /** A JSON open, read as it streams: content_base64 decoded piece by piece into the store (see JsonOpenBody). */
+  private async fromJson(req: FastifyRequest, documentId: string): Promise<IntakeRequest> {
+    if (!req.jsonBodyStream) throw new Error('a JSON open without its body stream (see streamed-json.ts)');
+    const { members, blob } = await storeJsonOpen(
+      req.jsonBodyStream,
+      this.blobs,
+      documentId,
+      this.config.MAX_UPLOAD_BYTES,
+    );
+    req.bodyFingerprint = jsonOpenFingerprint('open', members, blob?.sha256 ?? null);
+    // content_base64 is among the members only when it was not a string: the schema says so.
+    const { content_base64: notAString, ...options } = openJsonBodySchema.parse(members);
+    if (notAString !== undefined) throw invalid('content_base64 must be a string.');
+    if (blob && options.url) throw invalid('Send either content_base64 or url, not both.');
     if (options.url) return { options, source: await this.importUrl(options.url, documentId) };
-    if (base64 === undefined) throw invalid('No content: send content_base64 or url.');
-    const compact = base64.replace(/\s+/g, '');
-    if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw invalid('content_base64 is not valid base64.');
-    const bytes = Buffer.from(compact, 'base64');
-    const blob = await this.blobs.write(documentId, bytes, this.config.MAX_UPLOAD_BYTES);
+    if (!blob) throw invalid('No content: send content_base64 or url.');
     return { options, source: { blob, name: null, contentType: null } };
   }
 

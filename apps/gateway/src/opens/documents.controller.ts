@@ -38,8 +38,8 @@ export class DocumentsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    const fingerprint = req.isMultipart() ? null : jsonFingerprint('open', req.body);
-    const view = await this.admission.admit(req, reply, { tenantId, scope: 'open', fingerprint }, () =>
+    // Both kinds of body are read as they stream: the intake fingerprints them as it reads.
+    const view = await this.admission.admit(req, reply, { tenantId, scope: 'open', fingerprint: null }, () =>
       this.opener.openDocument(tenantId, req),
     );
     reply.header('location', view.session_url);

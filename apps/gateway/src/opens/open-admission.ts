@@ -6,6 +6,7 @@ import { errorBodyOf } from '../http/error.filter';
 import { idempotencyKeyOf } from '../idempotency/idempotency-key';
 import { IdempotencyRecords, type KeyClaim, type StoredAnswer } from '../idempotency/idempotency-records';
 import { multipartFingerprint } from '../idempotency/multipart-fingerprint';
+import { readJsonOpenFingerprint } from './json-open-intake';
 import { QuotaGate } from '../quota/quota-gate';
 import { SessionPresenter, type SessionView } from './session-presenter';
 
@@ -14,7 +15,7 @@ export interface OpenRequest {
   tenantId: string;
   /** `open`, or `join:<document id>`. */
   scope: string;
-  /** Known up front for JSON; null for multipart, whose intake computes it while it reads. */
+  /** Known up front for a parsed JSON body; null for one read as it streams, whose intake computes it. */
   fingerprint: string | null;
   /** Multipart text parts that carry a credential, left out of the fingerprint (Zoho's `apikey`). */
   credentialParts?: ReadonlySet<string>;
@@ -91,7 +92,10 @@ export class OpenAdmission {
       if (state.kind === 'claimed') return this.firstRun(state, req, request, open);
       if (state.kind === 'answered') {
         const fingerprint =
-          request.fingerprint ?? (await multipartFingerprint(req, request.scope, request.credentialParts));
+          request.fingerprint ??
+          (req.jsonBodyStream
+            ? await readJsonOpenFingerprint(req.jsonBodyStream, request.scope)
+            : await multipartFingerprint(req, request.scope, request.credentialParts));
         return this.replay(state.answer, fingerprint, reply);
       }
       if (gone()) throw new DomainError(ErrorCode.Unavailable, 'The client left while its retry waited.');
