@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import type { AppConfig } from '@docsession/platform';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId, type AppConfig } from '@docsession/platform';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerQueueDashboard } from './admin/queue-dashboard';
@@ -26,6 +26,9 @@ export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof
     bodyLimit: JSON_BODY_LIMIT,
     // Whose X-Forwarded-For names the client (per-address limits, logs): only the listed proxies'.
     trustProxy: c.TRUST_PROXY.length ? c.TRUST_PROXY : false,
+    // request.id: the client's X-Request-Id when acceptable (API.md), else a new UUID.
+    requestIdHeader: false,
+    genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
     requestTimeout,
     keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     maxRequestsPerSocket: c.KEEP_ALIVE_MAX_REQUESTS,
@@ -45,9 +48,11 @@ export const gatewayServerOptions = (c: AppConfig): ConstructorParameters<typeof
  * Also run by the route test, so that it sees every route the gateway registers.
  */
 export async function configureGateway(app: NestFastifyApplication, c: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // First of all: everything the request causes (log lines, events, jobs) runs as part of it.
+  fastify.addHook('onRequest', (req, _reply, done) => withRequestId(req.id, done));
   // First of the onRequest hooks: a limited request costs nothing more (see request-rate-limits.ts).
   await registerRateLimits(app, c);
-  const fastify = app.getHttpAdapter().getInstance();
   // Then authentication, still before any body is read; and every route registered after this
   // gets its body limit and credential (registered before the routes).
   registerBodyLimits(fastify, c);
@@ -61,8 +66,9 @@ export async function configureGateway(app: NestFastifyApplication, c: AppConfig
   });
   // API answers describe state that changes at any moment: never cache them.
   // A callback hook: an async one costs a promise per request.
-  fastify.addHook('onSend', (_req, reply, payload, done) => {
+  fastify.addHook('onSend', (req, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    reply.header(REQUEST_ID_HEADER, req.id);
     done(null, payload);
   });
   app.useGlobalFilters(new ContractErrorFilter());

@@ -1,7 +1,7 @@
 import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import { UsageLedger } from '@docsession/metering';
 import { billableCallsTotal, EventConsumer, MicroBatcher } from '@docsession/platform';
-import { Controller } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import { AlertWebhookDispatcher } from './alert-webhook.dispatcher';
 
@@ -15,6 +15,7 @@ const MAX_BATCH = 500;
 @Controller()
 export class BillableCallConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
+  private readonly logger = new Logger(BillableCallConsumer.name);
 
   constructor(
     ledger: UsageLedger,
@@ -33,6 +34,9 @@ export class BillableCallConsumer {
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await this.events.consume(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
+    await this.events.consume(context, sessionCreatedSchema, data, async (event) => {
+      await this.batcher.submit(event);
+      this.logger.debug(`${event.kind} of session ${event.session.sessionId} recorded in the ledger`);
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { EventName, sessionCreatedSchema, type SessionCreated } from '@docsession/contracts';
 import { EventConsumer, MicroBatcher } from '@docsession/platform';
 import { SessionService } from '@docsession/sessions';
-import { Controller } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 
 const MAX_BATCH = 500;
@@ -13,6 +13,7 @@ const MAX_BATCH = 500;
 @Controller()
 export class SessionCreatedConsumer {
   private readonly batcher: MicroBatcher<SessionCreated>;
+  private readonly logger = new Logger(SessionCreatedConsumer.name);
 
   constructor(
     sessions: SessionService,
@@ -23,6 +24,9 @@ export class SessionCreatedConsumer {
 
   @EventPattern(EventName.SessionCreated)
   async onSessionCreated(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await this.events.consume(context, sessionCreatedSchema, data, (event) => this.batcher.submit(event));
+    await this.events.consume(context, sessionCreatedSchema, data, async (event) => {
+      await this.batcher.submit(event);
+      this.logger.debug(`${event.kind} of session ${event.session.sessionId} stored`);
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   createRedis,
   redisPrefix,
   reportQueueErrors,
+  withRequestId,
   type AppConfig,
 } from '@docsession/platform';
 import {
@@ -101,7 +102,9 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         const parsed = schema.safeParse(job.data);
         // A payload that does not parse never will: no point retrying it.
         if (!parsed.success) throw new UnrecoverableError(`Not a ${queue} job: ${z.prettifyError(parsed.error)}`);
-        return processor.handle(parsed.data, job, token);
+        // A job caused by a request (an open's expiry) logs with that request's id.
+        const requestId = (parsed.data as { requestId?: string }).requestId;
+        return withRequestId(requestId, () => processor.handle(parsed.data, job, token));
       },
       {
         connection: createRedis(this.config, 'worker'),

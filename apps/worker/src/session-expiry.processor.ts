@@ -1,7 +1,7 @@
 import { JobQueue, type SessionExpiryJob } from '@docsession/contracts';
 import { MicroBatcher } from '@docsession/platform';
 import { SessionService } from '@docsession/sessions';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { QueueProcessor } from './queue-processor';
 
 /**
@@ -13,6 +13,7 @@ import { QueueProcessor } from './queue-processor';
 export class SessionExpiryProcessor extends QueueProcessor<typeof JobQueue.SessionExpiry> {
   readonly queue = JobQueue.SessionExpiry;
   private readonly batcher: MicroBatcher<string>;
+  private readonly logger = new Logger(SessionExpiryProcessor.name);
 
   constructor(sessions: SessionService) {
     super();
@@ -27,7 +28,8 @@ export class SessionExpiryProcessor extends QueueProcessor<typeof JobQueue.Sessi
   }
 
   /** Resolves once the session is final (expired now, or already ended) and its content is gone. */
-  handle({ sessionId }: SessionExpiryJob): Promise<void> {
-    return this.batcher.submit(sessionId);
+  async handle({ sessionId }: SessionExpiryJob): Promise<void> {
+    await this.batcher.submit(sessionId);
+    this.logger.debug(`session ${sessionId} expired`);
   }
 }

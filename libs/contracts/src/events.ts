@@ -25,6 +25,8 @@ export const EventName = {
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
 const uuid = z.uuid();
+/** The id of the request that caused an event or a job (X-Request-Id): at most 128 visible ASCII characters. */
+export const requestIdSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/);
 /** An instant: ISO-8601 UTC with milliseconds, as every time of the contract. */
 export const isoTimeSchema = z.iso.datetime().meta({ example: '2026-11-27T03:28:54.123Z' });
 const isoTime = isoTimeSchema;
@@ -104,6 +106,8 @@ export const sessionCreatedSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     metadata: metadataSchema.nullable(),
   }),
+  /** The open's request id, so that the expiry job it schedules carries it too (logs). */
+  requestId: requestIdSchema.optional(),
 });
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestIdSchema } from './events';
 import { alertThresholdSchema, purgeTriggerSchema } from './statuses';
 
 /**
@@ -18,7 +19,8 @@ export const JobQueue = {
 export type JobQueue = (typeof JobQueue)[keyof typeof JobQueue];
 
 /** One delayed job per session, with the session id as job id, due at `expires_at`. */
-export const sessionExpiryJobSchema = z.object({ sessionId: z.uuid() });
+/** `requestId`: the open's, for its log lines. */
+export const sessionExpiryJobSchema = z.object({ sessionId: z.uuid(), requestId: requestIdSchema.optional() });
 export type SessionExpiryJob = z.infer<typeof sessionExpiryJobSchema>;
 
 /**

@@ -5,6 +5,7 @@ import { DomainError, ErrorCode, type EventMap } from '@docsession/contracts';
 import * as amqp from 'amqplib';
 import type { AppConfig } from './config';
 import { busNames, type ServiceName } from './names';
+import { currentRequestId, REQUEST_ID_HEADER } from './request-context';
 
 export type BusConfig = Pick<
   AppConfig,
@@ -95,12 +96,15 @@ export class EventPublisher {
    */
   async publish<K extends keyof EventMap>(name: K, payload: EventMap[K] & { eventId: string }): Promise<void> {
     if (!this.isConnected()) throw new DomainError(ErrorCode.Unavailable, 'The message broker is not reachable.');
+    const requestId = currentRequestId();
     try {
       await this.channel.publish(this.exchange, name, Buffer.from(JSON.stringify({ pattern: name, data: payload })), {
         persistent: true,
         messageId: payload.eventId,
         contentType: 'application/json',
         timeout: this.config.PUBLISH_TIMEOUT_MS,
+        // What the event's handlers log carries the id of the request that caused it.
+        ...(requestId && { headers: { [REQUEST_ID_HEADER]: requestId } }),
       });
     } catch (err) {
       logger.warn(`${name} was not confirmed: ${(err as Error).message}`);

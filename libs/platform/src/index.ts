@@ -24,6 +24,7 @@ export * from './probes.controller';
 export * from './queue-depths';
 export * from './queue-errors';
 export * from './redis';
+export * from './request-context';
 export * from './rpc';
 export * from './rpc-exception.filter';
 export * from './secrets';

@@ -26,12 +26,12 @@ export class SessionExpiryQueue {
   }
 
   /** One round trip for all of them. */
-  async scheduleAll(sessions: { sessionId: string; expiresAt: string }[]): Promise<void> {
+  async scheduleAll(sessions: { sessionId: string; expiresAt: string; requestId?: string }[]): Promise<void> {
     const now = Date.now();
     await this.queue.addBulk(
-      sessions.map(({ sessionId, expiresAt }) => ({
+      sessions.map(({ sessionId, expiresAt, requestId }) => ({
         name: 'expire',
-        data: { sessionId },
+        data: { sessionId, ...(requestId && { requestId }) },
         opts: {
           jobId: sessionId,
           delay: Math.max(0, Date.parse(expiresAt) - now),

@@ -67,7 +67,10 @@ export class SessionService {
       if ((await this.store.insertJoin(join)) === 'missing') missing.add(join);
     }
     const applied = unique.filter((e) => !missing.has(e));
-    await Promise.all([this.expiry.scheduleAll(applied.map((e) => e.session)), this.pending.forget(applied)]);
+    await Promise.all([
+      this.expiry.scheduleAll(applied.map((e) => ({ ...e.session, requestId: e.requestId }))),
+      this.pending.forget(applied),
+    ]);
     if (missing.size) {
       const ids = [...missing].map((e) => e.session.sessionId).join(', ');
       throw new UnprocessableEvent(`join ${ids} names a document its tenant does not have`);

@@ -7,9 +7,9 @@ import {
   type SessionCreated,
 } from '@docsession/contracts';
 import { PendingOpens } from '@docsession/pending-opens';
-import { APP_CONFIG, EventPublisher, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, currentRequestId, EventPublisher, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, type BlobStore } from '@docsession/storage';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SESSION_RPC, type SessionRpcClient } from '../backends';
@@ -30,6 +30,8 @@ export interface JoinInstead {
  */
 @Injectable()
 export class SessionOpener {
+  private readonly logger = new Logger(SessionOpener.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly intake: DocumentIntake,
@@ -102,6 +104,7 @@ export class SessionOpener {
     const sessionId = randomUUID();
     const now = Date.now();
     const ttlSeconds = options.ttl_seconds ?? this.config.SESSION_TTL_SECONDS;
+    const requestId = currentRequestId();
     return {
       eventId: sessionId,
       occurredAt: new Date(now).toISOString(),
@@ -116,6 +119,7 @@ export class SessionOpener {
         callback: options.callback ?? null,
       },
       document,
+      ...(requestId && { requestId }),
     };
   }
 
@@ -135,6 +139,9 @@ export class SessionOpener {
     try {
       await this.pending.record(event);
       await this.publisher.publish(EventName.SessionCreated, event);
+      this.logger.debug(
+        `${event.kind} of session ${event.session.sessionId} (document ${event.document.documentId}) published`,
+      );
     } catch (err) {
       await Promise.allSettled([this.pending.forget([event]), undo?.()]);
       if (err instanceof DomainError) throw err;

@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * The request id of whatever runs now — an HTTP request, an event a consumer handles, a job —
+ * so that every log line it causes, in every service, carries it (`request_id`), and every
+ * event and job it causes takes it along (RequestIdHeader, job data `requestId`).
+ */
+const context = new AsyncLocalStorage<{ requestId: string }>();
+
+/** The header a request id travels in: on HTTP requests and answers, and on broker messages. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** API.md: at most 128 visible ASCII characters. */
+const ACCEPTABLE = /^[\x21-\x7e]{1,128}$/;
+
+/** The client's X-Request-Id when it is acceptable, else a new one. */
+export function requestIdFrom(presented: unknown): string {
+  return typeof presented === 'string' && ACCEPTABLE.test(presented) ? presented : randomUUID();
+}
+
+/** Runs `fn` as part of the request `requestId` (none: as it is). */
+export function withRequestId<T>(requestId: string | null | undefined, fn: () => T): T {
+  return requestId && ACCEPTABLE.test(requestId) ? context.run({ requestId }, fn) : fn();
+}
+
+export function currentRequestId(): string | undefined {
+  return context.getStore()?.requestId;
+}
