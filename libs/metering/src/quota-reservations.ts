@@ -36,18 +36,26 @@ const DAY_MS = 24 * 3600 * 1000;
 /** The plan copy outlives its freshness by far: a stale copy still answers while it is refreshed. */
 const PLAN_KEY_TTL_MS = 40 * DAY_MS;
 
-// ARGV[1] = now (ms). Returns {status, used, hard, stale}: 0 unseeded, 1 reserved, 2 refused.
-const RESERVE = `
-local used = redis.call('GET', KEYS[1])
-local plan = redis.call('HMGET', KEYS[2], 'hard', 'fresh_until')
+/**
+ * The reservation step in Lua, over the counter key, the plan key and the time (ms) named by
+ * the Lua expressions given, so that another script can run it as one of its steps (see
+ * IdempotencyRecords). Returns {status, used, hard, stale}: status 0 unseeded, 1 reserved,
+ * 2 refused.
+ */
+export function reserveLua(counter: string, plan: string, now: string): string {
+  return `
+local used = redis.call('GET', ${counter})
+local plan = redis.call('HMGET', ${plan}, 'hard', 'fresh_until')
 if not used or not plan[1] then return {0, 0, 0, 0} end
 local hard = tonumber(plan[1])
 local stale = 0
-if tonumber(plan[2]) < tonumber(ARGV[1]) then stale = 1 end
+if tonumber(plan[2]) < tonumber(${now}) then stale = 1 end
 used = tonumber(used)
 if used >= hard then return {2, used, hard, stale} end
-return {1, redis.call('INCR', KEYS[1]), hard, stale}
+return {1, redis.call('INCR', ${counter}), hard, stale}
 `;
+}
+const RESERVE = reserveLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]');
 
 // ARGV[1] = now, [2] hard, [3] version, [4] fresh ms, [5] key ttl ms.
 const storePlan = (planKey: string) => `
@@ -117,12 +125,14 @@ export class QuotaReservations {
     await releaseScript.run(this.redis, [this.counterKey(tenantId, period)], []);
   }
 
-  private keys(tenantId: string, period: Period): string[] {
+  /** The counter and plan keys a reservation of the tenant in the period reads, in reserveLua's order. */
+  keys(tenantId: string, period: Period): [string, string] {
     return [this.counterKey(tenantId, period), this.planKey(tenantId)];
   }
 }
 
-function outcomeOf(reply: unknown): ReserveOutcome {
+/** A reply of reserveLua's step, read. */
+export function outcomeOf(reply: unknown): ReserveOutcome {
   const [status, used, hardLimit, stale] = reply as [number, number, number, number];
   if (status === 0) return { kind: 'unseeded' };
   return { kind: status === 1 ? 'reserved' : 'refused', used, hardLimit, stale: stale === 1 };

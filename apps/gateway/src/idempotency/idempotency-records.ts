@@ -1,8 +1,10 @@
+import { outcomeOf, reserveLua, type ReserveOutcome } from '@docsession/metering';
 import { LuaScript } from '@docsession/platform';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { storedSessionViewSchema } from '../opens/session-presenter';
+import type { QuotaStep } from '../quota/quota-gate';
 
 /** How long an answered key is remembered (API.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -18,6 +20,8 @@ export type StoredAnswer = z.infer<typeof answerSchema>;
 /** The key is ours: run the request, then `complete` (or `release` if it failed). */
 export interface KeyClaim {
   kind: 'claimed';
+  /** The outcome of the quota step the claim ran with (see `claim`), if it was given one. */
+  reserved: ReserveOutcome | null;
   complete(answer: StoredAnswer): Promise<void>;
   release(): Promise<void>;
 }
@@ -42,6 +46,18 @@ const extend = new LuaScript(
   1,
 );
 
+// Takes the key (as SET NX PX does) and, only if it got it, runs the open's quota reservation,
+// in one round trip. KEYS: record, quota counter, quota plan; ARGV: lock, lease ms, now.
+// Returns {1, reservation} when claimed, else {0, the record's value (nil if gone)}.
+const claimAndReserve = new LuaScript(
+  `if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+     return {0, redis.call('GET', KEYS[1])}
+   end
+   local function reserve()${reserveLua('KEYS[2]', 'KEYS[3]', 'ARGV[3]')}end
+   return {1, reserve()}`,
+  3,
+);
+
 /**
  * Idempotency records in Redis, one per tenant and key (the key is hashed into the
  * Redis key, so any 255 characters are fine): first a lock while the request runs,
@@ -60,34 +76,55 @@ export class IdempotencyRecords {
     private readonly lockSeconds: number,
   ) {}
 
-  async claim(tenantId: string, idempotencyKey: string): Promise<KeyState> {
+  /**
+   * Takes the key, or says who has it. With `quota`, the same round trip also runs that
+   * reservation once the key is taken (and only then: a replay or a wait costs no open),
+   * and the claim carries its outcome.
+   */
+  async claim(tenantId: string, idempotencyKey: string, quota?: QuotaStep): Promise<KeyState> {
     const key = this.keyOf(tenantId, idempotencyKey);
     const leaseMs = this.lockSeconds * 1000;
     for (;;) {
       const lock = `${LOCKED}${randomUUID()}`;
-      if ((await this.redis.set(key, lock, 'PX', leaseMs, 'NX')) === 'OK') {
-        // A failed extension is retried at the next tick; the lease outlasts two of them.
-        const renewal = setInterval(() => {
-          extend.run(this.redis, [key], [lock, leaseMs]).catch(() => undefined);
-        }, leaseMs / 3);
-        renewal.unref();
-        return {
-          kind: 'claimed',
-          complete: async (answer) => {
-            clearInterval(renewal);
-            await complete.run(this.redis, [key], [lock, ANSWERED + JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS]);
-          },
-          release: async () => {
-            clearInterval(renewal);
-            await release.run(this.redis, [key], [lock]);
-          },
-        };
+      let value: string | null;
+      if (quota) {
+        const keys = [key, ...quota.keys];
+        const [claimed, reply] = (await claimAndReserve.run(this.redis, keys, [lock, leaseMs, quota.now])) as [
+          number,
+          unknown,
+        ];
+        if (claimed === 1) return this.claimed(key, lock, leaseMs, outcomeOf(reply));
+        value = reply as string | null;
+      } else {
+        if ((await this.redis.set(key, lock, 'PX', leaseMs, 'NX')) === 'OK') {
+          return this.claimed(key, lock, leaseMs, null);
+        }
+        value = await this.redis.get(key);
       }
-      const value = await this.redis.get(key);
       if (value === null) continue; // released in between: try to take it again
       if (value.startsWith(LOCKED)) return { kind: 'in_flight' };
       return { kind: 'answered', answer: answerSchema.parse(JSON.parse(value.slice(ANSWERED.length))) };
     }
+  }
+
+  private claimed(key: string, lock: string, leaseMs: number, reserved: ReserveOutcome | null): KeyClaim {
+    // A failed extension is retried at the next tick; the lease outlasts two of them.
+    const renewal = setInterval(() => {
+      extend.run(this.redis, [key], [lock, leaseMs]).catch(() => undefined);
+    }, leaseMs / 3);
+    renewal.unref();
+    return {
+      kind: 'claimed',
+      reserved,
+      complete: async (answer) => {
+        clearInterval(renewal);
+        await complete.run(this.redis, [key], [lock, ANSWERED + JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS]);
+      },
+      release: async () => {
+        clearInterval(renewal);
+        await release.run(this.redis, [key], [lock]);
+      },
+    };
   }
 
   private keyOf(tenantId: string, idempotencyKey: string): string {

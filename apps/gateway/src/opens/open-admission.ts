@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '@docsession/contracts';
+import type { ReserveOutcome } from '@docsession/metering';
 import { opensTotal } from '@docsession/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +8,7 @@ import { idempotencyKeyOf } from '../idempotency/idempotency-key';
 import { IdempotencyRecords, type KeyClaim, type StoredAnswer } from '../idempotency/idempotency-records';
 import { multipartFingerprint } from '../idempotency/multipart-fingerprint';
 import { readJsonOpenFingerprint } from './json-open-intake';
-import { QuotaGate } from '../quota/quota-gate';
+import { QuotaGate, type QuotaStep } from '../quota/quota-gate';
 import { SessionPresenter, type SessionView } from './session-presenter';
 
 /** What an open is, for its Idempotency-Key. */
@@ -88,8 +89,10 @@ export class OpenAdmission {
     if (key === null) return this.billed(request.tenantId, open);
     const gone = clientGone(reply);
     for (let polls = 0; ; polls++) {
-      const state = await this.unavailableOnError(() => this.records.claim(request.tenantId, key));
-      if (state.kind === 'claimed') return this.firstRun(state, req, request, open);
+      // The claim runs the quota reservation in its round trip (one Redis call for both).
+      const quota = this.quota.step(request.tenantId);
+      const state = await this.unavailableOnError(() => this.records.claim(request.tenantId, key, quota));
+      if (state.kind === 'claimed') return this.firstRun(state, quota, req, request, open);
       if (state.kind === 'answered') {
         const fingerprint =
           request.fingerprint ??
@@ -105,13 +108,15 @@ export class OpenAdmission {
 
   private async firstRun(
     claim: KeyClaim,
+    quota: QuotaStep,
     req: FastifyRequest,
     request: OpenRequest,
     open: () => Promise<SessionView>,
   ): Promise<SessionView> {
     let view: SessionView;
     try {
-      view = await this.billed(request.tenantId, open);
+      const first = claim.reserved ? { step: quota, outcome: claim.reserved } : undefined;
+      view = await this.billed(request.tenantId, open, first);
     } catch (err) {
       await claim.release().catch(() => undefined);
       throw err;
@@ -128,8 +133,12 @@ export class OpenAdmission {
     return view;
   }
 
-  private async billed(tenantId: string, open: () => Promise<SessionView>): Promise<SessionView> {
-    const reservation = await this.quota.reserve(tenantId);
+  private async billed(
+    tenantId: string,
+    open: () => Promise<SessionView>,
+    first?: { step: QuotaStep; outcome: ReserveOutcome },
+  ): Promise<SessionView> {
+    const reservation = await this.quota.reserve(tenantId, first);
     try {
       return await open();
     } catch (err) {

@@ -10,6 +10,13 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { METERING_RPC, type MeteringRpcClient } from '../backends';
 
+/** A reservation to run inside another script: its period, its keys and the time it is made. */
+export interface QuotaStep {
+  period: Period;
+  keys: [string, string];
+  now: number;
+}
+
 /** One admitted open; given back if the open fails before it is published. */
 export interface QuotaReservation {
   release(): Promise<void>;
@@ -36,10 +43,22 @@ export class QuotaGate {
     @Inject(METERING_RPC) private readonly metering: MeteringRpcClient,
   ) {}
 
-  /** Throws 429 usage_exceeded past the hard limit, 503 when the count cannot be kept. */
-  async reserve(tenantId: string): Promise<QuotaReservation> {
+  /**
+   * The reservation an open of the tenant makes now, for a script that runs it as one of its
+   * steps (reserveLua over `keys`, at `now`); `reserve` then takes over from its outcome.
+   */
+  step(tenantId: string): QuotaStep {
     const period = monthOf(new Date());
-    let outcome = await this.redis(() => this.reservations.reserve(tenantId, period));
+    return { period, keys: this.reservations.keys(tenantId, period), now: Date.now() };
+  }
+
+  /**
+   * Throws 429 usage_exceeded past the hard limit, 503 when the count cannot be kept.
+   * `first`: the outcome of a step already run (see `step`), instead of running one here.
+   */
+  async reserve(tenantId: string, first?: { step: QuotaStep; outcome: ReserveOutcome }): Promise<QuotaReservation> {
+    const period = first?.step.period ?? monthOf(new Date());
+    let outcome = first?.outcome ?? (await this.redis(() => this.reservations.reserve(tenantId, period)));
     if (outcome.kind === 'unseeded') {
       outcome = await this.seed(tenantId, period);
     } else if (outcome.stale && outcome.kind === 'refused') {
