@@ -45,7 +45,7 @@ export class SessionPresence {
 
   /** `POST /s/{token}/heartbeat`: a sign of life; the first one opens the session and starts its idle clock. */
   async heartbeat(tokenHash: string): Promise<void> {
-    const found = await this.store.touchByToken(tokenHash);
+    const found = await this.storedFirst(tokenHash, () => this.store.touchByToken(tokenHash));
     assertOpen(found);
     if (found.status !== 'inactive' || !(await this.sessions.markActive(found.id))) return;
     try {
@@ -58,10 +58,23 @@ export class SessionPresence {
 
   /** `POST /s/{token}/close`: the close beacon. The session ends after the grace unless the page comes back. */
   async requestClose(tokenHash: string): Promise<void> {
-    const found = await this.store.requestClose(tokenHash);
+    const found = await this.storedFirst(tokenHash, () => this.store.requestClose(tokenHash));
     assertOpen(found);
     if (!found?.requestedAt) throw gone();
     await this.jobs.armCloseGrace(found.id, found.requestedAt.getTime(), this.settings.closeGraceSeconds * 1000);
+  }
+
+  /**
+   * Read-your-writes for the page's beacons: the page's first heartbeat comes at once after it
+   * loads, and may well beat the consumer to a session just opened. When `act` finds no session
+   * for the token, the open the gateway recorded under it (if any) is stored, and `act` runs again.
+   */
+  private async storedFirst<T>(tokenHash: string, act: () => Promise<T | null>): Promise<T | null> {
+    const found = await act();
+    if (found) return found;
+    // Again either way: the consumer may have stored it meanwhile.
+    await this.sessions.storePendingOpen(tokenHash);
+    return act();
   }
 
   /** The idle job. Null when it is done; otherwise when (ms since the epoch) to look again. */
