@@ -72,6 +72,14 @@ describe('JSON logs with request ids', () => {
     expect((await fetch(`${generated.body.document_url}/content`)).status).toBe(200);
     expect((await fetch(`${generated.body.document_url}/heartbeat`, { method: 'POST' })).status).toBe(204);
 
+    // A request the gateway answers through the session service (RPC): that service logs under its id too.
+    const deleteId = `trace-delete-${randomBytes(6).toString('hex')}`;
+    const deleted = await api('DELETE', `${sys.baseUrl}/v1/sessions/${generated.body.session_id}`, {
+      key: apiKey,
+      headers: { 'x-request-id': deleteId },
+    });
+    expect(deleted.status).toBe(200);
+
     // The traced open expires (2 s): the worker's expiry job runs as part of the open's request.
     await eventually(
       async () => {
@@ -93,6 +101,10 @@ describe('JSON logs with request ids', () => {
       'log lines of the traced open in all four services',
     );
 
+    const deletion = lines.filter((l) => l.fields.request_id === deleteId);
+    expect(deletion.filter((l) => l.fields.service === 'session').map((l) => l.fields.msg)).toEqual(
+      expect.arrayContaining([`session ${generated.body.session_id} ended: closed (deleted_by_api)`]),
+    );
     expect(lines.length).toBeGreaterThan(20);
     for (const { process, fields } of lines) {
       expect({ process, service: typeof fields.service, level: typeof fields.level, msg: typeof fields.msg }).toEqual({

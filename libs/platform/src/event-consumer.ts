@@ -7,7 +7,6 @@ import type { BusConfig, EventPublisher } from './bus';
 import type { AppConfig } from './config';
 import { deadLettersTotal } from './metrics';
 import { busNames, type ServiceName } from './names';
-import { REQUEST_ID_HEADER, withRequestId } from './request-context';
 import { isOutage } from './outage';
 
 /** Thrown by a handler for an event that can never apply: it is dead-lettered at once, not retried. */
@@ -88,10 +87,7 @@ export class EventConsumer implements BeforeApplicationShutdown {
     const message = context.getMessage() as amqp.Message;
     const tag = (message.fields as { consumerTag?: string }).consumerTag;
     if (tag) this.subscriptions.set(tag, channel);
-    const requestId = message.properties.headers?.[REQUEST_ID_HEADER] as string | undefined;
-    const handling = withRequestId(requestId, () =>
-      this.handleDelivery(channel, message, context.getPattern(), schema, data, handle),
-    );
+    const handling = this.handleDelivery(channel, message, context.getPattern(), schema, data, handle);
     this.inFlight.add(handling);
     try {
       await handling;

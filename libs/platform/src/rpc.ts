@@ -9,10 +9,11 @@ import {
   type RpcRequest,
   type RpcService,
 } from '@docsession/contracts';
-import { ClientRMQ, MessagePattern, Transport, type RmqOptions } from '@nestjs/microservices';
+import { ClientRMQ, MessagePattern, RmqRecordBuilder, Transport, type RmqOptions } from '@nestjs/microservices';
 import { lastValueFrom, timeout as rxTimeout, TimeoutError } from 'rxjs';
 import type { BusConfig } from './bus';
 import { busNames, type ServiceName } from './names';
+import { currentRequestId, REQUEST_ID_HEADER } from './request-context';
 
 function rpcQueueOptions(config: BusConfig) {
   // A request nobody answered within the caller's timeout is worthless: let it expire.
@@ -56,9 +57,14 @@ export class RpcClient<S extends RpcService> {
   }
 
   async call<P extends RpcPatternOf<S>>(pattern: P, request: RpcRequest<P>): Promise<RpcReply<P>> {
+    // The service answers as part of the caller's request: its log lines carry the id.
+    const requestId = currentRequestId();
+    const message = requestId
+      ? new RmqRecordBuilder(request).setOptions({ headers: { [REQUEST_ID_HEADER]: requestId } }).build()
+      : request;
     try {
       return await lastValueFrom(
-        this.client.send<RpcReply<P>>(pattern, request).pipe(rxTimeout(this.config.RPC_TIMEOUT_MS)),
+        this.client.send<RpcReply<P>>(pattern, message).pipe(rxTimeout(this.config.RPC_TIMEOUT_MS)),
       );
     } catch (err) {
       if (DomainError.isBody(err)) throw new DomainError(err.code, err.message, err.details);

@@ -275,7 +275,11 @@ export class SessionService {
       await Promise.all([outcome.documentId, ...outcome.versionBlobs].map((key) => this.blobs.delete(key)));
       observeRemovalLag(outcome);
     }
-    for (const e of outcome.ended) sessionsEndedTotal.inc({ reason: e.reason });
+    for (const e of outcome.ended) {
+      sessionsEndedTotal.inc({ reason: e.reason });
+      this.logger.debug(`session ${e.sessionId} ended: ${e.status} (${e.reason})`);
+    }
+    if (outcome.purged) this.logger.debug(`content of document ${outcome.documentId} removed`);
     const occurredAt = new Date().toISOString();
     const publishing = outcome.ended.map((e) =>
       this.publisher.publish(e.status === 'expired' ? EventName.SessionExpired : EventName.SessionClosed, {
