@@ -92,19 +92,27 @@ export class SessionRpcController {
     return this.sessions.pageContent(tokenHash);
   }
 
-  /** Read-your-writes as for the page: a token whose open is not stored yet is stored first. */
   @RpcHandler(SessionRpc.WopiAccess)
-  async wopiAccess({ tokenHash, documentId }: WopiAccessRequest) {
-    try {
-      return await this.wopi.access(tokenHash, documentId);
-    } catch (err) {
-      if (!(await this.sessions.storePendingOpen(tokenHash))) throw err;
-      return this.wopi.access(tokenHash, documentId);
-    }
+  wopiAccess({ tokenHash, documentId }: WopiAccessRequest) {
+    return this.readingYourWrites(tokenHash, () => this.wopi.access(tokenHash, documentId));
   }
 
   @RpcHandler(SessionRpc.WopiLock)
   wopiLock(request: WopiLockRequest) {
-    return this.wopi.applyLock(request);
+    return this.readingYourWrites(request.tokenHash, () => this.wopi.applyLock(request));
+  }
+
+  /**
+   * Read-your-writes as for the page: an editor may call (CheckFileInfo, LOCK…) right after
+   * the open answered, before the consumer stored it. If `run` fails and the token's open is
+   * still pending, it is stored first and `run` goes again.
+   */
+  private async readingYourWrites<T>(tokenHash: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(await this.sessions.storePendingOpen(tokenHash))) throw err;
+      return run();
+    }
   }
 }

@@ -206,12 +206,15 @@ export class SessionService {
 
   /**
    * Stores the open the gateway recorded under this token, if it is not stored yet (an editor
-   * can call right after the page loaded, before the consumer caught up). True if it did.
+   * can call right after the page loaded, before the consumer caught up). True if the token's
+   * session is stored now — by this call, or by the consumer, which may store it (and forget
+   * the record) at any moment in between — so that a caller whose read missed it reads again.
    */
   async storePendingOpen(tokenHash: string): Promise<boolean> {
-    if (await this.store.findSessionByToken(tokenHash)) return false;
+    if (await this.store.findSessionByToken(tokenHash)) return true;
     const event = await this.pending.byToken(tokenHash);
-    return event ? this.applyPending(event) : false;
+    if (event && (await this.applyPending(event))) return true;
+    return (await this.store.findSessionByToken(tokenHash)) !== null;
   }
 
   /**
