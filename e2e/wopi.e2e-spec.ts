@@ -45,7 +45,11 @@ const lockOf = (a: WopiAnswer) => a.headers.get('x-wopi-lock');
 
 /** Runs `refused` and proves that it saved nothing: same row, same bytes, no audit entry, no delivery, no staged blob. */
 async function savesNothing(documentId: string, refused: () => Promise<void>) {
-  const before = await client.saveState(documentId);
+  // The open may not be stored yet (its consumer behind): "before" is the stored document.
+  const before = await eventually(async () => {
+    const state = await client.saveState(documentId);
+    return state.doc ? state : undefined;
+  });
   await refused();
   expect(await client.saveState(documentId)).toEqual(before);
   expect(before.staged).toEqual([]);
