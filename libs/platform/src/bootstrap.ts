@@ -7,6 +7,7 @@ import { rpcServerOptions } from './rpc';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { observeRequestDurations } from './http-metrics';
 import { createLogger } from './logging';
+import { enableRequestContext } from './request-context';
 import { serveMetrics } from './metrics-server';
 import { drainOnSignals } from './shutdown';
 import type { ServiceName } from './names';
@@ -47,6 +48,8 @@ export async function bootstrapService(spec: ServiceBootstrap): Promise<INestApp
 async function start(spec: ServiceBootstrap): Promise<INestApplication> {
   const config = loadConfig();
   const logger = createLogger(config, spec.service);
+  // Request ids in every log line need the request context; text logs do without its cost.
+  enableRequestContext(config.LOG_FORMAT === 'json');
   await assertBusTopology(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     spec.module,

@@ -96,7 +96,10 @@ export class EventPublisher {
    */
   async publish<K extends keyof EventMap>(name: K, payload: EventMap[K] & { eventId: string }): Promise<void> {
     if (!this.isConnected()) throw new DomainError(ErrorCode.Unavailable, 'The message broker is not reachable.');
-    const requestId = currentRequestId();
+    // An event that names its request (session.created) says so itself; others are part of the current one.
+    const requestId =
+      ('requestId' in payload && typeof payload.requestId === 'string' ? payload.requestId : undefined) ??
+      currentRequestId();
     try {
       await this.channel.publish(this.exchange, name, Buffer.from(JSON.stringify({ pattern: name, data: payload })), {
         persistent: true,

@@ -1,4 +1,4 @@
-import { currentRequestId, requestIdFrom, withRequestId } from './request-context';
+import { currentRequestId, enableRequestContext, requestIdFrom, withRequestId } from './request-context';
 
 describe('request ids', () => {
   it("keeps a client's id of up to 128 visible ASCII characters, and makes up a UUID otherwise", () => {
@@ -10,6 +10,7 @@ describe('request ids', () => {
   });
 
   it('follows what a request causes across awaits, and nothing outside it', async () => {
+    enableRequestContext(true);
     expect(currentRequestId()).toBeUndefined();
     const seen = await withRequestId('trace-7', async () => {
       await new Promise((r) => setTimeout(r, 1));
@@ -19,5 +20,10 @@ describe('request ids', () => {
     expect(currentRequestId()).toBeUndefined();
     // An id that could not have come from an acceptable header is not taken on.
     expect(withRequestId('bad id', () => currentRequestId())).toBeUndefined();
+  });
+
+  it('is not kept while switched off (text logs)', () => {
+    enableRequestContext(false);
+    expect(withRequestId('trace-8', () => currentRequestId())).toBeUndefined();
   });
 });

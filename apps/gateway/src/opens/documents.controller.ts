@@ -58,7 +58,7 @@ export class DocumentsController {
     const scope = `join:${documentId}`;
     const fingerprint = jsonFingerprint(scope, body);
     const view = await this.admission.admit(req, reply, { tenantId, scope, fingerprint }, () =>
-      this.opener.joinDocument(tenantId, documentId, body),
+      this.opener.joinDocument(tenantId, documentId, body, req.id),
     );
     reply.header('location', view.session_url);
     return view;

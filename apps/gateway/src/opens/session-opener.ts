@@ -7,7 +7,7 @@ import {
   type SessionCreated,
 } from '@docsession/contracts';
 import { PendingOpens } from '@docsession/pending-opens';
-import { APP_CONFIG, currentRequestId, EventPublisher, type AppConfig } from '@docsession/platform';
+import { APP_CONFIG, EventPublisher, type AppConfig } from '@docsession/platform';
 import { BLOB_STORE, type BlobStore } from '@docsession/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -45,23 +45,25 @@ export class SessionOpener {
 
   /** `POST /v1/documents`: stores the content and opens its first session. */
   openDocument(tenantId: string, req: FastifyRequest): Promise<SessionView> {
-    return this.openWith(tenantId, (documentId) => this.intake.take(req, documentId));
+    return this.openWith(tenantId, (documentId) => this.intake.take(req, documentId), req.id);
   }
 
   /**
    * Opens the first session of a new document whose content `take` stores under the id it
    * is given, or, when `take` finds the document the request names live already, another
-   * session on that one (co-editing by the caller's own id of it).
+   * session on that one (co-editing by the caller's own id of it). `requestId` (the HTTP
+   * request's X-Request-Id) goes with the event, and from it to the session's expiry job.
    */
   async openWith(
     tenantId: string,
     take: (documentId: string) => Promise<IntakeResult | JoinInstead>,
+    requestId?: string,
   ): Promise<SessionView> {
     const documentId = randomUUID();
     const taken = await take(documentId);
-    if ('join' in taken) return this.joinDocument(tenantId, taken.join.documentId, taken.join.options);
+    if ('join' in taken) return this.joinDocument(tenantId, taken.join.documentId, taken.join.options, requestId);
     const { options, blob, name, contentType } = taken;
-    const event = this.sessionCreated(tenantId, 'open', options, {
+    const event = this.sessionCreated(tenantId, 'open', requestId, options, {
       documentId,
       name,
       externalId: options.document?.external_id ?? null,
@@ -75,14 +77,14 @@ export class SessionOpener {
   }
 
   /** `POST /v1/documents/{id}/sessions`: another session on a live document. */
-  async joinDocument(tenantId: string, documentId: string, body: unknown): Promise<SessionView> {
+  async joinDocument(tenantId: string, documentId: string, body: unknown, requestId?: string): Promise<SessionView> {
     const options = sessionOptionsSchema.parse(body ?? {});
     assertTtlWithin(options, this.config.SESSION_TTL_MAX_SECONDS);
     const doc = await this.sessions.call(SessionRpc.GetDocument, { tenantId, documentId });
     if (doc.status !== 'live') {
       throw new DomainError(ErrorCode.Gone, 'The document content was removed when its last session ended.');
     }
-    const event = this.sessionCreated(tenantId, 'join', options, {
+    const event = this.sessionCreated(tenantId, 'join', requestId, options, {
       documentId,
       name: doc.name,
       externalId: doc.externalId,
@@ -98,13 +100,13 @@ export class SessionOpener {
   private sessionCreated(
     tenantId: string,
     kind: SessionCreated['kind'],
+    requestId: string | undefined,
     options: SessionOptions,
     document: SessionCreated['document'],
   ): SessionCreated {
     const sessionId = randomUUID();
     const now = Date.now();
     const ttlSeconds = options.ttl_seconds ?? this.config.SESSION_TTL_SECONDS;
-    const requestId = currentRequestId();
     return {
       eventId: sessionId,
       occurredAt: new Date(now).toISOString(),

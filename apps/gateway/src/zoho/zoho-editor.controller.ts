@@ -121,7 +121,7 @@ export function zohoEditorController(product: ZohoProduct): Type<unknown> {
         req,
         reply,
         { tenantId, scope: intake.scope, fingerprint, credentialParts: CREDENTIAL_PARTS },
-        () => this.opener.openWith(tenantId, (documentId) => intake.take(req, documentId)),
+        () => this.opener.openWith(tenantId, (documentId) => intake.take(req, documentId), req.id),
       );
       // Zoho answers 200, also to a replay of an Idempotency-Key (whose stored answer is the 201's).
       reply.status(200);
