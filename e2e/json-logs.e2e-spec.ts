@@ -70,7 +70,19 @@ describe('JSON logs with request ids', () => {
     const tokens = [traced.body.document_url, generated.body.document_url].map((u: string) => u.split('/').pop()!);
     expect((await fetch(generated.body.document_url)).status).toBe(200);
     expect((await fetch(`${generated.body.document_url}/content`)).status).toBe(200);
-    expect((await fetch(`${generated.body.document_url}/heartbeat`, { method: 'POST' })).status).toBe(204);
+    // The first heartbeat arms the session's idle check: a job caused by that request, named by its id.
+    const beatId = `trace-beat-${randomBytes(6).toString('hex')}`;
+    const beat = await fetch(`${generated.body.document_url}/heartbeat`, {
+      method: 'POST',
+      headers: { 'x-request-id': beatId },
+    });
+    expect(beat.status).toBe(204);
+    const idle = await eventually(
+      async () => (await sys.queue('session-idle').getJob(`idle-${generated.body.session_id}`)) ?? undefined,
+      5_000,
+      'the idle check',
+    );
+    expect(idle.data).toEqual({ sessionId: generated.body.session_id, requestId: beatId });
 
     // A request the gateway answers through the session service (RPC): that service logs under its id too.
     const deleteId = `trace-delete-${randomBytes(6).toString('hex')}`;

@@ -28,7 +28,7 @@ export type SessionExpiryJob = z.infer<typeof sessionExpiryJobSchema>;
  * opened session, re-delaying itself while heartbeats come) and the close-grace check
  * after a close beacon (job id `close-<sessionId>-<request time in ms>`).
  */
-export const sessionPresenceJobSchema = z.object({ sessionId: z.uuid() });
+export const sessionPresenceJobSchema = z.object({ sessionId: z.uuid(), requestId: requestIdSchema.optional() });
 export type SessionPresenceJob = z.infer<typeof sessionPresenceJobSchema>;
 
 /** Job scheduler ids, stored in Redis like queue names: never rename one. */
@@ -63,7 +63,8 @@ export type UsageAlertJob = z.infer<typeof usageAlertJobSchema>;
  * reads the delivery (and the copy of the saved bytes) from the session context, so a job
  * re-added after Redis lost it is the same job.
  */
-export const saveCallbackJobSchema = z.object({ deliveryId: z.uuid() });
+/** `requestId`: the save's, for its log lines (a rescheduled delivery has none). */
+export const saveCallbackJobSchema = z.object({ deliveryId: z.uuid(), requestId: requestIdSchema.optional() });
 export type SaveCallbackJob = z.infer<typeof saveCallbackJobSchema>;
 
 /** The payload of each queue's jobs: what its worker parses before it runs one. */

@@ -39,3 +39,9 @@ export function withRequestId<T>(requestId: string | null | undefined, fn: () =>
 export function currentRequestId(): string | undefined {
   return context.getStore()?.requestId;
 }
+
+/** `{ requestId }` of the current request, for the data of a job it causes; `{}` outside one. */
+export function requestIdField(): { requestId?: string } {
+  const requestId = currentRequestId();
+  return requestId ? { requestId } : {};
+}

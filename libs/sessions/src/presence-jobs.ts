@@ -1,6 +1,7 @@
 import { JobQueue, type SessionPresenceJob } from '@docsession/contracts';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { requestIdField } from '@docsession/platform';
 
 /** Failed checks kept for inspection; a bound, not a history. */
 const KEEP_FAILED = 1_000;
@@ -38,7 +39,7 @@ export class PresenceJobs {
   async armIdle(sessionId: string, delayMs: number): Promise<void> {
     await this.idle.add(
       'idle',
-      { sessionId },
+      { sessionId, ...requestIdField() },
       { ...OPTIONS, jobId: idleJobId(sessionId), delay: Math.max(0, delayMs) },
     );
   }
@@ -50,7 +51,7 @@ export class PresenceJobs {
   async armCloseGrace(sessionId: string, requestedAtMs: number, delayMs: number): Promise<void> {
     await this.closeGrace.add(
       'close-grace',
-      { sessionId },
+      { sessionId, ...requestIdField() },
       { ...OPTIONS, jobId: closeGraceJobId(sessionId, requestedAtMs), delay: Math.max(0, delayMs) },
     );
   }

@@ -2,7 +2,7 @@ import { JobQueue, type SaveCallbackJob } from '@docsession/contracts';
 import { Logger } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { reportQueueErrors } from '@docsession/platform';
+import { reportQueueErrors, requestIdField } from '@docsession/platform';
 
 /** Given-up deliveries kept for inspection; a bound, not a history (the audit trail is the history). */
 const KEEP_FAILED = 1_000;
@@ -28,7 +28,7 @@ export class SaveCallbackQueue {
 
   /** Adds the delivery's job; a job with that id already stored makes this a no-op. */
   async add(deliveryId: string, attempts: number): Promise<void> {
-    await this.queue.add('deliver', { deliveryId }, this.options(deliveryId, attempts));
+    await this.queue.add('deliver', { deliveryId, ...requestIdField() }, this.options(deliveryId, attempts));
   }
 
   /**
