@@ -147,6 +147,37 @@ describe('graceful drain on SIGTERM', () => {
     }
   }, 60_000);
 
+  it("a session service answers the gateway's requests it holds, while a second one takes over", async () => {
+    const opened = await api('POST', `${sys.baseUrl}/v1/documents`, {
+      key,
+      json: { content_base64: Buffer.from('read me').toString('base64') },
+    });
+    expect(opened.status).toBe(201);
+    await sys.system.start([
+      { name: 'session-2', app: 'session', port: sys.t.ports.spare, env: { SESSION_PORT: String(sys.t.ports.spare) } },
+    ]);
+    const statuses: { status: number; ms: number; startedAt: number }[] = [];
+    let stopped = false;
+    // Reads answered by the session service over RPC, from 16 clients at once.
+    const loops = Array.from({ length: 16 }, async () => {
+      while (!stopped) {
+        const startedAt = Date.now();
+        const res = await api('GET', `${sys.baseUrl}/v1/sessions/${opened.body.session_id}`, { key });
+        statuses.push({ status: res.status, ms: Date.now() - startedAt, startedAt });
+      }
+    });
+    await sleep(1_000);
+    const { code } = await terminate(sys.system.find('session'));
+    await sleep(1_000);
+    stopped = true;
+    await Promise.all(loops);
+    expect(code).toBe(0);
+    expect(statuses.length).toBeGreaterThan(50);
+    // Not one request lost with the stopping service (it would answer 503 after RPC_TIMEOUT_MS).
+    expect(statuses.filter((s) => s.status !== 200)).toEqual([]);
+    await sys.system.start([{ name: 'session', app: 'session', port: sys.t.ports.session }]);
+  }, 60_000);
+
   it('a gateway under load answers every request in flight; every 201 is a stored session billed once', async () => {
     const gateway = sys.system.find('gateway');
     const base = sys.baseUrl;
@@ -218,9 +249,9 @@ describe('graceful drain on SIGTERM', () => {
       `SELECT session_id, count(*)::int AS n FROM metering.billable_calls WHERE tenant_id = $1 GROUP BY session_id`,
       [tenantId],
     );
-    // Billed once each, and nothing else billed (the worker test's one open included).
+    // Billed once each, and nothing else billed but the earlier tests' one open each.
     expect(billed.filter((b) => b.n !== 1)).toEqual([]);
     const createdSet = new Set(created);
-    expect(billed.filter((b) => !createdSet.has(b.session_id))).toHaveLength(1);
+    expect(billed.filter((b) => !createdSet.has(b.session_id))).toHaveLength(2);
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { RmqContext } from '@nestjs/microservices';
 import type * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -26,9 +26,6 @@ export const DeliveryHeader = {
 
 export type ConsumerConfig = BusConfig & Pick<AppConfig, 'EVENT_MAX_DELIVERIES' | 'EVENT_REDELIVERY_DELAY_MS'>;
 
-/** Time for a delivery in the transport's hands (decoding) to reach a handler. */
-const DECODE_MS = 50;
-
 /** Longest error text kept with a message: headers travel with every redelivery. */
 const MAX_ERROR_LENGTH = 1_000;
 
@@ -52,14 +49,10 @@ const MAX_ERROR_LENGTH = 1_000;
  * What it gives up: a delivery that kills the process is not counted (the broker hands the
  * message back as it was). A handler that can crash the process is a bug of its own.
  */
-export class EventConsumer implements BeforeApplicationShutdown {
+export class EventConsumer {
   private readonly logger = new Logger('EventConsumer');
   private readonly queue: string;
   private readonly deadLetterExchange: string;
-  /** Handlings not settled yet (acked, nacked or forwarded). */
-  private readonly inFlight = new Set<Promise<void>>();
-  /** The broker subscriptions events came from (consumer tag → its channel), to cancel on shutdown. */
-  private readonly subscriptions = new Map<string, amqp.Channel>();
 
   constructor(
     private readonly config: ConsumerConfig,
@@ -85,27 +78,8 @@ export class EventConsumer implements BeforeApplicationShutdown {
   ): Promise<void> {
     const channel = context.getChannelRef() as amqp.Channel;
     const message = context.getMessage() as amqp.Message;
-    const tag = (message.fields as { consumerTag?: string }).consumerTag;
-    if (tag) this.subscriptions.set(tag, channel);
-    const handling = this.handleDelivery(channel, message, context.getPattern(), schema, data, handle);
-    this.inFlight.add(handling);
-    try {
-      await handling;
-    } finally {
-      this.inFlight.delete(handling);
-    }
-  }
-
-  /**
-   * On shutdown, before the transport closes its channel: no more deliveries (the broker keeps
-   * the rest of the queue for the other consumers), and every event in hand is handled and
-   * acked — its transaction committed — rather than dropped half-way for a redelivery.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.subscriptions].map(([tag, channel]) => channel.cancel(tag)));
-    // A delivery the transport is still decoding reaches consume() a moment later.
-    await sleep(DECODE_MS);
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    // On shutdown the transport waits for this to return, ack included (see rmq-server.ts).
+    await this.handleDelivery(channel, message, context.getPattern(), schema, data, handle);
   }
 
   private async handleDelivery<S extends z.ZodType>(

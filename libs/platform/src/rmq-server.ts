@@ -1,5 +1,10 @@
 import { ServerRMQ, type CustomStrategy, type RmqOptions } from '@nestjs/microservices';
+import type * as amqp from 'amqplib';
 import { REQUEST_ID_HEADER, withRequestId } from './request-context';
+
+/** Time for a delivery in the transport's hands (decoding) to reach its handler. */
+const DECODE_MS = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Nest's RMQ server, minus an exception per message: Nest reads each incoming pattern with
@@ -9,13 +14,35 @@ import { REQUEST_ID_HEADER, withRequestId } from './request-context';
  * valid JSON for, except the three literals; those keep Nest's path.
  * Each message is handled as part of the request that sent it (its x-request-id header), so
  * what an event or an RPC causes logs under that request's id.
+ *
+ * On shutdown it drains before Nest closes its channel: it cancels its subscriptions (the
+ * broker gives the rest of the queue to the other consumers), waits for every message in hand
+ * — an event handled and acked after its transaction, an RPC answered — and for the answers to
+ * leave the channel. Nest's own close would drop them: an RPC queue is read without acks, so a
+ * request delivered but not answered would be lost and its caller would time out.
  */
 class NamedPatternServerRMQ extends ServerRMQ {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly subscriptions = new Map<string, amqp.Channel>();
+
   override handleMessage(message: Record<string, any>, channel: any): Promise<void> {
+    const tag = (message?.fields as { consumerTag?: string } | undefined)?.consumerTag;
+    if (tag) this.subscriptions.set(tag, channel as amqp.Channel);
     const requestId = (message?.properties?.headers as Record<string, unknown> | undefined)?.[REQUEST_ID_HEADER];
-    return withRequestId(typeof requestId === 'string' ? requestId : undefined, () =>
+    const handling = withRequestId(typeof requestId === 'string' ? requestId : undefined, () =>
       super.handleMessage(message, channel),
     );
+    this.inFlight.add(handling);
+    return handling.finally(() => this.inFlight.delete(handling));
+  }
+
+  override async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map(([tag, channel]) => channel.cancel(tag)));
+    await sleep(DECODE_MS);
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    // Answers (and forwarded messages) still queued in the channel wrapper go out first.
+    while (this.channel && this.channel.queueLength() > 0) await sleep(10);
+    await super.close();
   }
 
   protected override getRouteFromPattern(pattern: string): string {

@@ -11,11 +11,12 @@ const REAP_EVERY_MS = 100;
  * 1. At once `/readyz` answers 503 (Draining); everything else is served as before, for
  *    SHUTDOWN_DELAY_SECONDS, so a load balancer takes the process out of rotation while it
  *    still answers what is sent to it.
- * 2. Then the app closes, in the order of Nest's lifecycle: event consumers cancel their
- *    subscriptions and finish — and ack — the events they hold (EventConsumer), BullMQ
- *    workers finish their running jobs (Worker.close); the HTTP server stops accepting
+ * 2. Then the app closes, in the order of Nest's lifecycle: BullMQ workers stop taking jobs
+ *    and finish the running ones (Worker.close); the HTTP server stops accepting
  *    connections, answers what it has (each with `Connection: close`) while idle keep-alive
- *    connections are closed as they go quiet; finally the connections to PostgreSQL, Redis
+ *    connections are closed as they go quiet; the broker transports cancel their
+ *    subscriptions and finish what they hold — events handled and acked, RPCs answered
+ *    (rmq-server.ts); finally the connections to PostgreSQL, Redis
  *    and the broker close.
  * 3. Exit 0. Should closing take longer than SHUTDOWN_GRACE_SECONDS, exit 1 then anyway:
  *    an unfinished event or job is redelivered to another process (at-least-once, and every
