@@ -91,7 +91,7 @@ export class DocumentVersions {
 
   /** After the save committed. A blob that stays (an error here) is an orphan for the purge. */
   async deleteBlobs(keys: string[]): Promise<void> {
-    for (const result of await Promise.allSettled(keys.map((key) => this.blobs.delete(key)))) {
+    for (const result of await Promise.allSettled(keys.map((key) => this.blobs.remove(key)))) {
       if (result.status === 'rejected') this.logger.warn(`Version blob not deleted: ${result.reason}`);
     }
   }

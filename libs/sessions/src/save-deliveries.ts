@@ -146,7 +146,7 @@ export class SaveDeliveries {
   async removeCopies(deliveryIds: string[]): Promise<void> {
     await Promise.all(
       deliveryIds.map((id) =>
-        this.blobs.delete(callbackCopyKey(id)).catch((err: Error) => {
+        this.blobs.remove(callbackCopyKey(id)).catch((err: Error) => {
           this.logger.warn(`Copy of superseded delivery ${id} not removed (the purge will): ${err.message}`);
         }),
       ),
@@ -155,7 +155,7 @@ export class SaveDeliveries {
 
   /** The save did not commit: its copy must not linger. */
   async discard(delivery: PreparedDelivery): Promise<void> {
-    await this.blobs.delete(delivery.copyKey).catch((err: Error) => {
+    await this.blobs.remove(delivery.copyKey).catch((err: Error) => {
       this.logger.warn(`Copy ${delivery.copyKey} of a failed save not removed (the purge will): ${err.message}`);
     });
   }

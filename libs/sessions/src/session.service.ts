@@ -275,7 +275,7 @@ export class SessionService {
    */
   async afterEnd(outcome: EndOutcome): Promise<void> {
     if (outcome.purged) {
-      await Promise.all([outcome.documentId, ...outcome.versionBlobs].map((key) => this.blobs.delete(key)));
+      await Promise.all([outcome.documentId, ...outcome.versionBlobs].map((key) => this.blobs.remove(key)));
       observeRemovalLag(outcome);
     }
     for (const e of outcome.ended) {

@@ -159,6 +159,14 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Blob
       await expect(store.exists(KEY)).resolves.toBe(false);
     });
 
+    it('remove takes the blob away, and does nothing for a missing one', async () => {
+      await store.write(KEY, Buffer.from('x'), 10);
+      await expect(store.remove(KEY)).resolves.toBeUndefined();
+      await expect(store.exists(KEY)).resolves.toBe(false);
+      await expect(store.remove(KEY)).resolves.toBeUndefined();
+      await expectEmpty(store);
+    });
+
     describe('move', () => {
       it('replaces the target with the staged blob and removes the staged one', async () => {
         await store.write(KEY, Buffer.from('version 1'), 100);
@@ -232,6 +240,7 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Blob
         await expect(store.write(key, Readable.from(['x']), 10)).rejects.toThrow(/Invalid blob key/);
         await expect(store.read(key)).rejects.toThrow(/Invalid blob key/);
         await expect(store.delete(key)).rejects.toThrow(/Invalid blob key/);
+        await expect(store.remove(key)).rejects.toThrow(/Invalid blob key/);
         await expect(store.exists(key)).rejects.toThrow(/Invalid blob key/);
         await expectEmpty(store);
       });

@@ -61,6 +61,12 @@ export interface BlobStore {
   read(key: string): Promise<Readable | null>;
   /** Removes the blob; true if it existed. Never throws for a missing blob. */
   delete(key: string): Promise<boolean>;
+  /**
+   * Removes the blob if it is there, without finding out whether it was: for removals nobody
+   * counts (a document's content when it ends). On S3 that is one request instead of delete's
+   * two (a HEAD, then the DELETE).
+   */
+  remove(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /**
    * Every blob with its modification time, for the purge job that removes orphans, plus leftovers

@@ -120,6 +120,10 @@ export class LocalBlobStore implements BlobStore {
     return removeIfExists(this.pathOf(key));
   }
 
+  async remove(key: string): Promise<void> {
+    await removeIfExists(this.pathOf(key));
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await access(this.pathOf(key));

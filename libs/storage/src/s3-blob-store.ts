@@ -171,6 +171,11 @@ export class S3BlobStore implements BlobStore {
     return existed;
   }
 
+  async remove(key: string): Promise<void> {
+    assertValidKey(key);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
   async exists(key: string): Promise<boolean> {
     assertValidKey(key);
     try {

@@ -43,7 +43,7 @@ export class SaveCallbackRecovery implements OnApplicationBootstrap, OnApplicati
   private async enforceRetention(): Promise<void> {
     const outlived = await this.retention.giveUpOutlived(this.config.CALLBACK_MAX_AGE_SECONDS);
     // A copy not removed here goes with the purge: its delivery has ended.
-    await Promise.allSettled(outlived.map((id) => this.blobs.delete(callbackCopyKey(id))));
+    await Promise.allSettled(outlived.map((id) => this.blobs.remove(callbackCopyKey(id))));
     if (outlived.length) {
       this.logger.warn(`Gave up ${outlived.length} save callback(s) older than CALLBACK_MAX_AGE_SECONDS`);
     }
