@@ -61,8 +61,4 @@ describe('IdempotencyRecords.claim with a quota step (Redis script)', () => {
     });
     expect(await redis.get(quota.counterKey(full, period))).toBe('11');
   });
-
-  it('claims without reserving when given no step', async () => {
-    expect(await records.claim(randomUUID(), 'key-5')).toMatchObject({ kind: 'claimed', reserved: null });
-  });
 });

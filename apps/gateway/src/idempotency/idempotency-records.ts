@@ -20,8 +20,8 @@ export type StoredAnswer = z.infer<typeof answerSchema>;
 /** The key is ours: run the request, then `complete` (or `release` if it failed). */
 export interface KeyClaim {
   kind: 'claimed';
-  /** The outcome of the quota step the claim ran with (see `claim`), if it was given one. */
-  reserved: ReserveOutcome | null;
+  /** The outcome of the quota reservation the claim ran (see `claim`). */
+  reserved: ReserveOutcome;
   complete(answer: StoredAnswer): Promise<void>;
   release(): Promise<void>;
 }
@@ -77,37 +77,29 @@ export class IdempotencyRecords {
   ) {}
 
   /**
-   * Takes the key, or says who has it. With `quota`, the same round trip also runs that
-   * reservation once the key is taken (and only then: a replay or a wait costs no open),
-   * and the claim carries its outcome.
+   * Takes the key, or says who has it. The same round trip runs the open's quota reservation
+   * once the key is taken (and only then: a replay or a wait costs no open), and the claim
+   * carries its outcome.
    */
-  async claim(tenantId: string, idempotencyKey: string, quota?: QuotaStep): Promise<KeyState> {
+  async claim(tenantId: string, idempotencyKey: string, quota: QuotaStep): Promise<KeyState> {
     const key = this.keyOf(tenantId, idempotencyKey);
     const leaseMs = this.lockSeconds * 1000;
     for (;;) {
       const lock = `${LOCKED}${randomUUID()}`;
-      let value: string | null;
-      if (quota) {
-        const keys = [key, ...quota.keys];
-        const [claimed, reply] = (await claimAndReserve.run(this.redis, keys, [lock, leaseMs, quota.now])) as [
-          number,
-          unknown,
-        ];
-        if (claimed === 1) return this.claimed(key, lock, leaseMs, outcomeOf(reply));
-        value = reply as string | null;
-      } else {
-        if ((await this.redis.set(key, lock, 'PX', leaseMs, 'NX')) === 'OK') {
-          return this.claimed(key, lock, leaseMs, null);
-        }
-        value = await this.redis.get(key);
-      }
+      const keys = [key, ...quota.keys];
+      const [claimed, reply] = (await claimAndReserve.run(this.redis, keys, [lock, leaseMs, quota.now])) as [
+        number,
+        unknown,
+      ];
+      if (claimed === 1) return this.claimed(key, lock, leaseMs, outcomeOf(reply));
+      const value = reply as string | null;
       if (value === null) continue; // released in between: try to take it again
       if (value.startsWith(LOCKED)) return { kind: 'in_flight' };
       return { kind: 'answered', answer: answerSchema.parse(JSON.parse(value.slice(ANSWERED.length))) };
     }
   }
 
-  private claimed(key: string, lock: string, leaseMs: number, reserved: ReserveOutcome | null): KeyClaim {
+  private claimed(key: string, lock: string, leaseMs: number, reserved: ReserveOutcome): KeyClaim {
     // A failed extension is retried at the next tick; the lease outlasts two of them.
     const renewal = setInterval(() => {
       extend.run(this.redis, [key], [lock, leaseMs]).catch(() => undefined);

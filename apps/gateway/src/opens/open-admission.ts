@@ -115,8 +115,7 @@ export class OpenAdmission {
   ): Promise<SessionView> {
     let view: SessionView;
     try {
-      const first = claim.reserved ? { step: quota, outcome: claim.reserved } : undefined;
-      view = await this.billed(request.tenantId, open, first);
+      view = await this.billed(request.tenantId, open, { step: quota, outcome: claim.reserved });
     } catch (err) {
       await claim.release().catch(() => undefined);
       throw err;
