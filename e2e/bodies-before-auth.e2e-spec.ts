@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { api, newTenant } from './support/api';
-import { storedBlobKeys } from './support/blobs';
-import { countRows } from './support/database';
 import { rawRequest, requestHead, sleep } from './support/raw-http';
 import { e2eState } from './support/state';
+import { refusedOnlyTenant } from './support/refused-only';
 
 const TWENTY_MB = 20 * 1000 * 1000;
 const port = () => e2eState().ports.gateway;
@@ -79,17 +78,7 @@ describe('body limits', () => {
 });
 
 describe('a truncated or malformed multipart body', () => {
-  let tenant: Awaited<ReturnType<typeof newTenant>>;
-  let blobsBefore: string[];
-  beforeAll(async () => {
-    tenant = await newTenant();
-    blobsBefore = await storedBlobKeys();
-  });
-  afterAll(async () => {
-    await sleep(500);
-    expect(await countRows('metering.billable_calls', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(await storedBlobKeys()).toEqual(blobsBefore);
-  });
+  const tenant = refusedOnlyTenant();
 
   const boundary = 'edge-boundary-9f8e7d';
   const partHead =

@@ -1,8 +1,7 @@
 import { api, newTenant, openText } from './support/api';
-import { storedBlobKeys } from './support/blobs';
-import { countRows } from './support/database';
 import { MAX_UPLOAD_BYTES } from './support/environment';
 import { e2eState } from './support/state';
+import { refusedOnlyTenant } from './support/refused-only';
 
 function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
@@ -10,21 +9,7 @@ function expectError(res: { status: number; body: any }, status: number, code: s
 }
 
 describe('bad input: the contract’s error, nothing stored, nothing billed', () => {
-  let tenant: Awaited<ReturnType<typeof newTenant>>;
-  let before: string[];
-
-  beforeAll(async () => {
-    tenant = await newTenant();
-    before = await storedBlobKeys();
-  });
-
-  afterAll(async () => {
-    // Give any wrongly published event time to be consumed, then look.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await countRows('session.documents', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(await countRows('metering.billable_calls', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(await storedBlobKeys()).toEqual(before);
-  });
+  const tenant = refusedOnlyTenant();
 
   const post = (init: { json?: unknown; body?: NonNullable<RequestInit['body']>; headers?: Record<string, string> }) =>
     api('POST', '/v1/documents', { key: tenant.api_key, ...init });

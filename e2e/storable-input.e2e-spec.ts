@@ -1,7 +1,5 @@
 import { api, newTenant } from './support/api';
-import { storedBlobKeys } from './support/blobs';
-import { eventQueuesDrained, peekDeadLetters } from './support/bus';
-import { countRows } from './support/database';
+import { refusedOnlyTenant } from './support/refused-only';
 
 /**
  * What PostgreSQL refuses (NUL, unpaired surrogates) and what the event schema caps (255
@@ -9,22 +7,7 @@ import { countRows } from './support/database';
  * ever store, bill or clean up.
  */
 describe('input the store cannot keep: 400 at the edge, nothing stored or billed', () => {
-  let tenant: Awaited<ReturnType<typeof newTenant>>;
-  let blobsBefore: string[];
-
-  beforeAll(async () => {
-    tenant = await newTenant();
-    blobsBefore = await storedBlobKeys();
-  });
-
-  afterAll(async () => {
-    await eventQueuesDrained();
-    expect(await countRows('session.documents', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(await countRows('metering.billable_calls', 'tenant_id = $1', [tenant.tenant_id])).toBe(0);
-    expect(await storedBlobKeys()).toEqual(blobsBefore);
-    const letters = await peekDeadLetters();
-    expect(letters.filter((l) => JSON.stringify(l.content).includes(tenant.tenant_id))).toEqual([]);
-  });
+  const tenant = refusedOnlyTenant();
 
   const expectInvalid = (res: { status: number; body: any }, path?: string) => {
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 400, code: 'invalid_request' });

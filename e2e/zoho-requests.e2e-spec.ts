@@ -6,6 +6,7 @@ import { billedCalls, sha256 } from './support/billing';
 import { storedBlobKeys } from './support/blobs';
 import { eventQueuesDrained } from './support/bus';
 import { countRows } from './support/database';
+import { refusedOnlyTenant } from './support/refused-only';
 
 // Zoho requests as an application sends them without Zoho's SDK (curl -F, its own HTTP
 // client): the key as a form field, an Idempotency-Key, and parts a hostile or careless
@@ -177,18 +178,7 @@ describe('Idempotency-Key on the Zoho routes: one session and one billable call 
 });
 
 describe('hostile parts: Zoho’s invalid value, nothing stored, nothing billed', () => {
-  let tenant: Awaited<ReturnType<typeof newTenant>>;
-  let before: string[];
-
-  beforeAll(async () => {
-    tenant = await newTenant();
-    before = await storedBlobKeys();
-  });
-
-  afterAll(async () => {
-    expect(await holdings(tenant.tenant_id)).toEqual({ documents: 0, billed: 0 });
-    expect(await storedBlobKeys()).toEqual(before);
-  });
+  const tenant = refusedOnlyTenant();
 
   const over64KiB = 'x'.repeat(70 * 1024);
   const json = (value: unknown) => JSON.stringify(value);
